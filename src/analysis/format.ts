@@ -1,0 +1,17 @@
+/** Durations for people: "3.412 s" from 1 s up, else "412 ms" / "7.3 ms" (at most one decimal). */
+export function formatDurationMs(ms: number): string {
+  const tenths = Math.round(ms * 10) / 10;
+  if (Math.abs(tenths) >= 1000) return `${(ms / 1000).toFixed(3)} s`;
+  // Number() drops a trailing ".0"; the + 0 turns -0 into 0.
+  return `${Number(tenths.toFixed(1)) + 0} ms`;
+}
+
+/** A figure with its precision: "3.412 s ± 7.3 ms". */
+export function formatWithPrecision(ms: number, precisionMs: number | null): string {
+  return precisionMs === null ? formatDurationMs(ms) : `${formatDurationMs(ms)} ± ${formatDurationMs(precisionMs)}`;
+}
+
+/** Precision is declared conservatively: round up to 0.1 ms (the epsilon absorbs float noise like 10.3·10). */
+export function roundUpToTenthMs(ms: number): number {
+  return Math.ceil(ms * 10 - 1e-6) / 10;
+}

@@ -1,0 +1,53 @@
+import { build, encodeIntoCompressedBase64 } from "hdr-histogram-js";
+import type { ProbeEvent } from "../engine/timeline.js";
+import type { LatencyPhase } from "../scenario/types.js";
+import type { PhaseLatency } from "./types.js";
+
+const HIGHEST_TRACKABLE_US = 3_600_000_000;
+
+/**
+ * Latency of one phase: probes due in [fromMs, toMs) are counted; the successful ones' latency
+ * (from the due time, so a stalled scheduler shows) goes into an HDR histogram in µs. A null
+ * bound means the phase did not happen: nothing is counted.
+ */
+export function phaseLatency(
+  phase: LatencyPhase,
+  probes: readonly ProbeEvent[],
+  fromMs: number | null,
+  toMs: number | null,
+): PhaseLatency {
+  const histogram = build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    useWebAssembly: false,
+  });
+  let count = 0;
+  let ok = 0;
+  if (fromMs !== null && toMs !== null) {
+    for (const probe of probes) {
+      if (probe.dueMs < fromMs || probe.dueMs >= toMs) continue;
+      count++;
+      if (probe.outcome !== "ok") continue;
+      ok++;
+      histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(0, Math.round(probe.latencyMs * 1000))));
+    }
+  }
+  // HDR percentiles are the highest value equivalent to the bucket (3 significant digits).
+  const at = (percentile: number): number | null => (ok === 0 ? null : histogram.getValueAtPercentile(percentile) / 1000);
+  return {
+    phase,
+    fromMs,
+    toMs,
+    count,
+    ok,
+    failed: count - ok,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    "p99.9": at(99.9),
+    max: ok === 0 ? null : histogram.maxValue / 1000,
+    histogram: encodeIntoCompressedBase64(histogram),
+  };
+}

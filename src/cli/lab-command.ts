@@ -1,0 +1,48 @@
+import { UsageError } from "../common/errors.js";
+import { MonotonicClock } from "../common/clock.js";
+import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
+import { DockerLabProvider, planLab } from "../targets/docker/docker-lab.js";
+import { connectEngine } from "../targets/docker/engine.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+import { Safety } from "../engine/safety.js";
+import { progressPrinter } from "../report/terminal.js";
+
+export async function labCommand(action: string, scenarioFile: string | undefined, options: { labName: string }): Promise<ExitCode> {
+  if (!["up", "down", "status"].includes(action)) {
+    throw new UsageError("VIPDRILL_USAGE", `lab: expected up, down or status, got "${action}"`);
+  }
+  const docker = await connectEngine();
+  const provider = new DockerLabProvider(docker);
+  if (action === "down") {
+    const removed = await provider.down(options.labName);
+    process.stdout.write(removed > 0 ? `lab "${options.labName}": removed ${removed} containers and its network\n` : `lab "${options.labName}": nothing to remove\n`);
+    return EXIT.pass;
+  }
+  if (action === "status") {
+    const status = await provider.status(options.labName);
+    if (status.nodes.length === 0) {
+      process.stdout.write(`lab "${options.labName}": not running${status.network ? " (a network is left: vipdrill lab down)" : ""}\n`);
+      return EXIT.pass;
+    }
+    process.stdout.write(`lab "${options.labName}" (${status.owner === "lab-up" ? "started by vipdrill lab up" : `owned by ${status.owner ?? "?"}`})\n`);
+    for (const node of status.nodes) process.stdout.write(`  ${node.id.padEnd(6)} ${node.role.padEnd(14)} ${node.address.padEnd(16)} ${node.state}\n`);
+    return EXIT.pass;
+  }
+  const scenario = await loadScenario(scenarioFile ?? defaultScenarioFile());
+  const plan = planLab(scenario.lab, scenario.dns, options.labName);
+  const safety = new Safety().install();
+  const clock = new MonotonicClock();
+  const progress = progressPrinter(process.stderr);
+  try {
+    const lab = await provider.up(plan, { owner: "lab-up", reuse: false, progress, signal: safety.signal });
+    progress.done();
+    process.stdout.write(
+      `lab "${plan.name}" is up in ${(clock.nowMs() / 1000).toFixed(1)} s: VIP ${plan.vip}:${plan.port} (${plan.dns}), ` +
+        `${lab.topology.hosts.map((h) => `${h.id} ${h.address}`).join(", ")}. Drills now use it; \`vipdrill lab down\` removes it.\n`,
+    );
+    return EXIT.pass;
+  } finally {
+    progress.done();
+    safety.uninstall();
+  }
+}

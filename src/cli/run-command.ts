@@ -1,0 +1,108 @@
+import { MonotonicClock } from "../common/clock.js";
+import { AbortedError, VipdrillError } from "../common/errors.js";
+import { waitUntilHealthy } from "../engine/readiness.js";
+import { runDrill } from "../engine/runner.js";
+import { Safety } from "../engine/safety.js";
+import { Timeline } from "../engine/timeline.js";
+import { buildReport, writeReport } from "../report/report.js";
+import { liveDrillProgress, progressPrinter } from "../report/terminal.js";
+import { renderSummary } from "../report/summary.js";
+import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
+import type { Scenario } from "../scenario/types.js";
+import { DockerLabProvider, planLab, type StartedLab } from "../targets/docker/docker-lab.js";
+import { connectEngine } from "../targets/docker/engine.js";
+import type { Topology } from "../targets/host.js";
+import { EXIT, exitCodeOf, worstOf, type ExitCode } from "./exit-codes.js";
+import { reportError } from "./report-error.js";
+
+export interface RunOptions {
+  labName: string;
+  keepLab?: boolean;
+  reports: string;
+  progress: boolean;
+}
+
+/** Scenarios that share lab settings run one after another on one lab. */
+function groupByLab(scenarios: Scenario[]): Scenario[][] {
+  const groups = new Map<string, Scenario[]>();
+  for (const scenario of scenarios) {
+    const key = JSON.stringify([scenario.lab, scenario.dns]);
+    groups.set(key, [...(groups.get(key) ?? []), scenario]);
+  }
+  return [...groups.values()];
+}
+
+export async function runCommand(files: string[], options: RunOptions): Promise<ExitCode> {
+  // Every scenario is validated before anything is started.
+  const scenarios = await Promise.all((files.length > 0 ? files : [defaultScenarioFile()]).map((f) => loadScenario(f)));
+  const docker = await connectEngine();
+  const provider = new DockerLabProvider(docker);
+  const safety = new Safety().install();
+  const progress = progressPrinter(process.stderr);
+  const codes: ExitCode[] = [];
+  try {
+    for (const group of groupByLab(scenarios)) {
+      const first = group[0]!;
+      const plan = planLab(first.lab, first.dns, options.labName);
+      let lab: StartedLab | undefined;
+      try {
+        const upClock = new MonotonicClock();
+        lab = await provider.up(plan, {
+          owner: options.keepLab ? "lab-up" : `run:${process.pid}`,
+          reuse: true,
+          progress,
+          signal: safety.signal,
+        });
+        progress.done();
+        if (lab.created) process.stderr.write(`lab "${plan.name}" healthy in ${(upClock.nowMs() / 1000).toFixed(1)} s\n`);
+        for (const scenario of group) {
+          const code = await drillOne(scenario, lab.topology, safety, options);
+          codes.push(code);
+          if (code === EXIT.aborted || code === EXIT.restoreFailed) return worstOf(codes);
+        }
+      } catch (error) {
+        progress.done();
+        if (!(error instanceof VipdrillError)) throw error;
+        reportError(error, false);
+        codes.push(exitCodeOf(error));
+        return worstOf(codes);
+      } finally {
+        progress.done();
+        // A lab this run created is torn down unless --keep-lab; a restore failure keeps it for inspection.
+        const restoreFailed = codes.includes(EXIT.restoreFailed);
+        if (lab?.created && !options.keepLab && !restoreFailed) {
+          process.stderr.write(`tearing down lab "${plan.name}"…\n`);
+          await provider.down(plan.name);
+        } else if (restoreFailed) {
+          process.stderr.write(`lab "${plan.name}" is left running for inspection: \`vipdrill lab down\` removes it\n`);
+        }
+      }
+    }
+    return worstOf(codes);
+  } finally {
+    safety.uninstall();
+  }
+}
+
+async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions): Promise<ExitCode> {
+  const clock = new MonotonicClock();
+  const timeline = new Timeline();
+  const startedAt = new Date(clock.originEpochMs);
+  process.stderr.write(`\n▶ ${scenario.name}: ${scenario.description}\n`);
+  await waitUntilHealthy(topology, { signal: safety.signal, timeoutMs: 60_000 });
+  const live = liveDrillProgress(timeline, () => clock.nowMs(), process.stderr, options.progress);
+  let outcome;
+  try {
+    outcome = await runDrill({ scenario, topology, timeline, clock, signal: safety.signal, onPhase: (p) => live.setPhase(p) });
+  } finally {
+    live.stop();
+  }
+  const report = buildReport({ scenario, topology, timeline, startedAt, outcome, aborted: safety.reason });
+  const dir = await writeReport(report, options.reports);
+  process.stdout.write(`${renderSummary(report, process.stdout)}\nreport: ${dir}/report.json\n`);
+  if (outcome.error) {
+    reportError(outcome.error, false);
+    return exitCodeOf(outcome.error instanceof AbortedError || !safety.reason ? outcome.error : new AbortedError(safety.reason));
+  }
+  return report.verdict === "pass" ? EXIT.pass : EXIT.budgetBreached;
+}

@@ -1,0 +1,39 @@
+import { hrtime } from "node:process";
+
+/**
+ * The harness's one clock: CLOCK_MONOTONIC through process.hrtime, which is shared by every
+ * worker thread of the process, so probe workers and the main thread stamp on the same scale.
+ * Timeline times are milliseconds (fractional) since the run's origin.
+ */
+export interface Clock {
+  /** Milliseconds since this clock's origin, monotonic, sub-microsecond resolution. */
+  nowMs(): number;
+  /** Wall-clock time (epoch ms) at the origin, for display only. */
+  readonly originEpochMs: number;
+  /** The origin as an absolute hrtime value (ns), to hand to worker threads. */
+  readonly originNs: bigint;
+}
+
+export class MonotonicClock implements Clock {
+  readonly originNs: bigint;
+  readonly originEpochMs: number;
+  constructor(originNs?: bigint, originEpochMs?: number) {
+    this.originNs = originNs ?? hrtime.bigint();
+    this.originEpochMs = originEpochMs ?? Date.now();
+  }
+  nowMs(): number {
+    return Number(hrtime.bigint() - this.originNs) / 1e6;
+  }
+}
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });

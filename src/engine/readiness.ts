@@ -1,0 +1,87 @@
+import { sleep } from "../common/clock.js";
+import { AbortedError, LabError } from "../common/errors.js";
+import { parseShowStat } from "../faults/haproxy-runtime.js";
+import { probeOnce } from "../probes/https-probe.js";
+import type { Topology } from "../targets/host.js";
+
+/** Wait until the endpoint and every backend are healthy: a drill starts only from a steady state. */
+export async function waitUntilHealthy(
+  topology: Topology,
+  options: { signal?: AbortSignal; timeoutMs: number; progress?: (message: string) => void },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let gaps: string[] = [];
+  while (Date.now() < deadline) {
+    if (options.signal?.aborted) throw new AbortedError("interrupted while waiting for a healthy endpoint");
+    gaps = await readinessGaps(topology);
+    if (gaps.length === 0) return;
+    options.progress?.(`waiting for a healthy ${topology.kind}: ${gaps.join("; ")}`);
+    await sleep(200, options.signal);
+  }
+  throw new LabError(
+    "VIPDRILL_NOT_HEALTHY",
+    `${topology.kind} "${topology.name}" not healthy after ${options.timeoutMs / 1000} s: ${gaps.join("; ")}`,
+  );
+}
+
+/** What is not healthy yet, as short phrases; empty when the endpoint and every backend are. */
+export async function readinessGaps(topology: Topology): Promise<string[]> {
+  const { endpoint } = topology;
+  const gaps: string[] = [];
+  const checks = topology.hosts.map(async (host) => {
+    if (host.roles.includes("control-plane")) {
+      const r = await probeOnce({
+        address: host.address,
+        port: endpoint.port,
+        servername: endpoint.dns,
+        path: "/healthz",
+        caPem: endpoint.caPem,
+        expect: "ok",
+        timeoutMs: 1000,
+      });
+      if (r.outcome !== "ok") gaps.push(`${host.id} apiserver ${r.outcome}`);
+    }
+    if (host.roles.includes("load-balancer")) {
+      const stat = await host.transport.exec(["socat", "-", `UNIX-CONNECT:${topology.haproxy.socket}`], {
+        stdin: "show stat\n",
+        timeoutMs: 3000,
+      });
+      const down = parseShowStat(stat.stdout)
+        .filter((row) => row.backend === topology.haproxy.backend && row.server !== "BACKEND" && row.status !== "UP")
+        .map((row) => `${row.server}=${row.status}`);
+      if (stat.exitCode !== 0) gaps.push(`${host.id} haproxy runtime API unavailable`);
+      else if (down.length > 0) gaps.push(`${host.id} haproxy backends ${down.join(",")}`);
+    }
+  });
+  await Promise.all(checks);
+  const holders = await vipHolders(topology);
+  if (holders.length !== 1) gaps.push(`VIP ${endpoint.vip} held by ${holders.length} hosts (${holders.join(",") || "none"})`);
+  if (gaps.length === 0) {
+    const r = await probeOnce({
+      address: endpoint.vip,
+      port: endpoint.port,
+      servername: endpoint.dns,
+      path: "/version",
+      caPem: endpoint.caPem,
+      expect: "version",
+      timeoutMs: 1000,
+    });
+    if (r.outcome !== "ok") gaps.push(`VIP /version ${r.outcome}`);
+  }
+  return gaps.sort();
+}
+
+/** Load balancers holding the VIP on an interface that is up, per `ip -o addr` and `ip -o link`. */
+export async function vipHolders(topology: Topology): Promise<string[]> {
+  const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
+  const held = await Promise.all(
+    lbs.map(async (host) => {
+      const addr = await host.transport.exec(["ip", "-o", "-4", "addr", "show"], { timeoutMs: 5000 });
+      const link = await host.transport.exec(["ip", "-o", "link", "show", "dev", host.vipInterface], { timeoutMs: 5000 });
+      const hasVip = addr.stdout.split("\n").some((line) => line.includes(` ${topology.endpoint.vip}/`));
+      const up = /<[^>]*\bUP\b[^>]*>/.test(link.stdout);
+      return hasVip && up ? host.id : undefined;
+    }),
+  );
+  return held.filter((id): id is string => id !== undefined).sort();
+}

@@ -1,0 +1,144 @@
+import { sleep, type Clock } from "../common/clock.js";
+import { AbortedError, RestoreError, VipdrillError, errorMessage } from "../common/errors.js";
+import { prepareFault, type InjectedFault } from "../faults/fault-controller.js";
+import { KeepalivedObserver } from "../observers/keepalived-observer.js";
+import { VipObserver } from "../observers/vip-observer.js";
+import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
+import { resolveTargets } from "../scenario/selector.js";
+import type { Scenario } from "../scenario/types.js";
+import type { Host, Topology } from "../targets/host.js";
+import type { PhaseName, Timeline } from "./timeline.js";
+
+export const FRESH_STREAM = "fresh";
+export const KEEPALIVE_STREAM = "keep-alive";
+/** Added to the hold time before a host's dead-man timer heals the fault on its own. */
+export const DEFAULT_DEAD_MAN_GRACE_MS = 15_000;
+
+export interface DrillOptions {
+  scenario: Scenario;
+  topology: Topology;
+  timeline: Timeline;
+  clock: Clock;
+  signal: AbortSignal;
+  deadManGraceMs?: number;
+  onPhase?: (phase: PhaseName) => void;
+  /** Called once the fault's targets are resolved (before anything is done to them). */
+  onTargets?: (fault: InjectedFault) => void;
+}
+
+export interface DrillOutcome {
+  /** Hosts the fault was applied to. */
+  targets: string[];
+  fault: InjectedFault | undefined;
+  /** End of the observation (ms since the run origin). */
+  endMs: number;
+  /** Set when the drill did not run to the end: why. */
+  error: VipdrillError | undefined;
+}
+
+/** Load balancers carry the VIP in this topology; control planes would with kube-vip. */
+export function vipCandidates(topology: Topology): Host[] {
+  const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
+  return lbs.length > 0 ? lbs : topology.hosts.filter((h) => h.roles.includes("control-plane"));
+}
+
+export function probeStreams(scenario: Scenario, topology: Topology): StreamSpec[] {
+  const { probes } = scenario;
+  const target = {
+    address: topology.endpoint.vip,
+    port: topology.endpoint.port,
+    servername: topology.endpoint.dns,
+    path: probes.path,
+    caPem: topology.endpoint.caPem,
+    expect: probes.expect,
+    timeoutMs: probes.timeoutMs,
+  };
+  const streams: StreamSpec[] = [
+    { name: FRESH_STREAM, target, intervalMs: probes.intervalMs, maxInFlight: probes.maxInFlight, keepAliveConnections: 0 },
+  ];
+  if (probes.keepAliveConnections > 0) {
+    streams.push({
+      name: KEEPALIVE_STREAM,
+      target,
+      intervalMs: probes.keepAliveIntervalMs,
+      maxInFlight: probes.keepAliveConnections * 4,
+      keepAliveConnections: probes.keepAliveConnections,
+    });
+  }
+  return streams;
+}
+
+/**
+ * The drill: observers and probes start, baseline ▸ inject ▸ hold ▸ restore ▸ settle, then
+ * everything stops. Whatever happens (error, abort), an injected fault is restored before this
+ * returns; a failed restore is rethrown as RestoreError, which outranks every other error.
+ */
+export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
+  const { scenario, topology, timeline, clock, signal } = options;
+  const phase = (name: PhaseName): void => {
+    timeline.append({ type: "phase", phase: name, atMs: clock.nowMs() });
+    options.onPhase?.(name);
+  };
+  const checkAbort = (): void => {
+    if (signal.aborted) throw new AbortedError(errorMessage(signal.reason));
+  };
+
+  const vipObserver = new VipObserver(vipCandidates(topology), topology.endpoint.vip, timeline, clock);
+  const keepalived = new KeepalivedObserver(
+    topology.hosts.filter((h) => h.roles.includes("load-balancer")),
+    timeline,
+    clock,
+  );
+  const probes = new ProbeRunner(timeline, clock);
+  let fault: InjectedFault | undefined;
+  let targets: string[] = [];
+  let error: VipdrillError | undefined;
+  let probing = false;
+  try {
+    await vipObserver.start();
+    await keepalived.start();
+    const holders = vipObserver.holders();
+    const targetHosts = resolveTargets(scenario.fault, topology, {
+      owner: holders.length === 1 ? holders[0]! : null,
+      holders,
+    });
+    targets = targetHosts.map((h) => h.id);
+    fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock);
+    options.onTargets?.(fault);
+    checkAbort();
+
+    await probes.start(probeStreams(scenario, topology));
+    probing = true;
+    phase("baseline");
+    await sleep(scenario.baselineMs, signal);
+    checkAbort();
+
+    phase("fault");
+    await fault.inject(scenario.holdMs + (options.deadManGraceMs ?? DEFAULT_DEAD_MAN_GRACE_MS));
+    await sleep(scenario.holdMs, signal);
+    checkAbort();
+
+    phase("restore");
+    await fault.restore();
+    phase("settle");
+    await sleep(scenario.settleMs, signal);
+    checkAbort();
+  } catch (caught) {
+    error = caught instanceof VipdrillError ? caught : new VipdrillError("VIPDRILL_INTERNAL", errorMessage(caught), "internal", { cause: caught });
+  } finally {
+    // Restore first: nothing else matters as much. A failed restore replaces any earlier error.
+    try {
+      await fault?.restore();
+    } catch (restoreError) {
+      error =
+        restoreError instanceof RestoreError
+          ? restoreError
+          : new RestoreError(`restoring the fault failed: ${errorMessage(restoreError)}`, fault?.manualHeal() ?? [], {
+              cause: restoreError,
+            });
+    }
+    if (probing) await probes.stop();
+    await Promise.allSettled([vipObserver.stop(), keepalived.stop()]);
+  }
+  return { targets, fault, endMs: clock.nowMs(), error };
+}

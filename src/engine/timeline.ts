@@ -1,0 +1,121 @@
+/**
+ * The run's append-only timeline. Every event is stamped in milliseconds since the run origin on
+ * the monotonic clock (see common/clock.ts). Verdicts are computed from it after the run.
+ */
+export const PROBE_ERROR_KINDS = [
+  "connect-refused",
+  "connect-timeout",
+  "unreachable",
+  "tls",
+  "reset",
+  "timeout",
+  "http-status",
+  "bad-body",
+] as const;
+export type ProbeErrorKind = (typeof PROBE_ERROR_KINDS)[number];
+export type ProbeOutcome = "ok" | ProbeErrorKind;
+
+export const PHASES = ["baseline", "fault", "restore", "settle"] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+/** One probe that was sent: due at dueMs (t0 + seq·Δ), sent at sentMs, finished at doneMs. */
+export interface ProbeEvent {
+  type: "probe";
+  /** Probe stream name, e.g. "fresh". */
+  stream: string;
+  seq: number;
+  dueMs: number;
+  sentMs: number;
+  doneMs: number;
+  outcome: ProbeOutcome;
+  /** doneMs − dueMs: latency from the due time (coordinated-omission corrected). */
+  latencyMs: number;
+  /** Error detail (errno, status, message) for failures. */
+  detail?: string;
+}
+
+/** A probe that was never sent because too many were in flight. */
+export interface ProbeSkippedEvent {
+  type: "probe-skipped";
+  stream: string;
+  seq: number;
+  dueMs: number;
+}
+
+export interface PhaseEvent {
+  type: "phase";
+  phase: PhaseName;
+  atMs: number;
+}
+
+/** A fault's inject or restore: the command started at startMs and returned at atMs. */
+export interface FaultEvent {
+  type: "fault-injected" | "fault-restored";
+  faultId: string;
+  fault: string;
+  hosts: string[];
+  startMs: number;
+  atMs: number;
+}
+
+/** The VIP appeared on / left a host (with the host's link up: a VIP on a downed link is not held). */
+export interface VipEvent {
+  type: "vip-added" | "vip-removed";
+  host: string;
+  atMs: number;
+}
+
+/** A Keepalived VRRP state transition seen in its log. */
+export interface VrrpStateEvent {
+  type: "vrrp-state";
+  host: string;
+  instance: string;
+  state: string;
+  atMs: number;
+}
+
+/** HAProxy's view of one backend server on one load balancer. */
+export interface BackendStateEvent {
+  type: "backend-state";
+  host: string;
+  backend: string;
+  server: string;
+  state: string;
+  atMs: number;
+}
+
+export interface NoteEvent {
+  type: "note";
+  atMs: number;
+  message: string;
+}
+
+export type TimelineEvent =
+  | ProbeEvent
+  | ProbeSkippedEvent
+  | PhaseEvent
+  | FaultEvent
+  | VipEvent
+  | VrrpStateEvent
+  | BackendStateEvent
+  | NoteEvent;
+
+export class Timeline {
+  readonly #events: TimelineEvent[] = [];
+  readonly #listeners = new Set<(event: TimelineEvent) => void>();
+
+  append(event: TimelineEvent): void {
+    this.#events.push(event);
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  /** Subscribe to appended events (live progress); returns the unsubscribe function. */
+  subscribe(listener: (event: TimelineEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  get events(): readonly TimelineEvent[] {
+    return this.#events;
+  }
+}

@@ -1,0 +1,54 @@
+import type { FaultSpec } from "../scenario/types.js";
+import type { Host } from "../targets/host.js";
+import type { FaultDefinition, HostAction } from "./fault.js";
+import { runtimeCommand, serversState } from "./haproxy-runtime.js";
+
+const FORCED_MAINT = 0x01;
+const FORCED_DRAIN = 0x08;
+
+/**
+ * Take control planes out of HAProxy rotation on every load balancer, through the runtime API
+ * (`set server BE/SRV state drain|maint`); restore sets `state ready`. The targets name the servers;
+ * the actions run on the load balancers.
+ */
+export const backendDrain: FaultDefinition<Extract<FaultSpec, { type: "backend-drain" }>> = {
+  type: "backend-drain",
+  description: "take control planes out of HAProxy rotation on every load balancer",
+  needsLifecycle: false,
+  async prepare(spec, targets, topology) {
+    const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
+    const backend = topology.haproxy.backend;
+    const bit = spec.state === "maint" ? FORCED_MAINT : FORCED_DRAIN;
+    const servers = targets.map((t) => t.id);
+    const check = async (lb: Host, wantSet: boolean): Promise<string | undefined> => {
+      const states = await serversState(lb, topology);
+      if (typeof states === "string") return states;
+      for (const server of servers) {
+        const state = states.find((s) => s.server === server);
+        if (!state) return `no server ${backend}/${server} on ${lb.id}`;
+        if (Boolean(state.adminState & bit) !== wantSet) {
+          return `${backend}/${server} on ${lb.id} is ${wantSet ? "not" : "still"} in ${spec.state} (admin state ${state.adminState})`;
+        }
+      }
+      return undefined;
+    };
+    return lbs.map(
+      (lb): HostAction => ({
+        host: lb,
+        inject: servers.map((s) => runtimeCommand(topology, `set server ${backend}/${s} state ${spec.state}`)),
+        restore: servers.map((s) => runtimeCommand(topology, `set server ${backend}/${s} state ready`)),
+        selfHealing: true,
+        precheck: async () => {
+          const states = await serversState(lb, topology);
+          if (typeof states === "string") return states;
+          const missing = servers.filter((s) => !states.some((st) => st.server === s));
+          return missing.length === 0
+            ? undefined
+            : `${lb.id} has no server ${missing.map((s) => `${backend}/${s}`).join(", ")} (it has: ${states.map((s) => s.server).join(", ")})`;
+        },
+        injected: () => check(lb, true),
+        restored: () => check(lb, false),
+      }),
+    );
+  },
+};

@@ -1,0 +1,35 @@
+import type { FaultSpec, FaultType } from "../scenario/types.js";
+import type { Host, Topology } from "../targets/host.js";
+import type { Command } from "./command.js";
+
+/**
+ * What one fault does to one host. The checks return undefined when the host is as expected,
+ * else a short phrase saying what was seen instead.
+ */
+export interface HostAction {
+  host: Host;
+  inject: Command[];
+  restore: Command[];
+  /** Whether `restore` can run on the host by itself (dead-man timer); false for lab lifecycle ops. */
+  selfHealing: boolean;
+  /** Before anything is done: can this fault be applied here (unit exists, interface exists…)? */
+  precheck(): Promise<string | undefined>;
+  /** After inject: did it take effect? */
+  injected(): Promise<string | undefined>;
+  /** After restore: is the host healed? */
+  restored(): Promise<string | undefined>;
+}
+
+export interface FaultDefinition<S extends FaultSpec = FaultSpec> {
+  readonly type: S["type"];
+  readonly description: string;
+  /** Lab-only faults need the topology's lifecycle control. */
+  readonly needsLifecycle: boolean;
+  /**
+   * Build the per-host actions. With `dryRun`, nothing is read from the hosts: state captured
+   * before the fault (routes) is described instead.
+   */
+  prepare(spec: S, targets: Host[], topology: Topology, options: { dryRun: boolean }): Promise<HostAction[]>;
+}
+
+export type FaultCatalogue = { [T in FaultType]: FaultDefinition<Extract<FaultSpec, { type: T }>> };

@@ -1,0 +1,77 @@
+import type { FaultSpec } from "../scenario/types.js";
+import type { Host } from "../targets/host.js";
+import { exec, failureOf, type Command } from "./command.js";
+import type { FaultDefinition } from "./fault.js";
+
+/** Routes the kernel re-creates by itself when the link comes back (their address stays). */
+const isKernelRoute = (line: string): boolean => /\bproto kernel\b/.test(line) || /^fe80::/.test(line) || /^(multicast|local) /.test(line);
+
+/** Words `ip route show` prints about a route's state that `ip route replace` does not accept. */
+const STATE_WORDS = new Set(["linkdown", "dead", "onlink", "pervasive", "offload", "trap", "rt_offload", "rt_trap"]);
+
+/** `ip route replace` argv for one line of `ip -o route show dev IF` (which omits the dev). */
+export function routeRestoreArgv(family: "-4" | "-6", line: string, dev: string): string[] {
+  const words = line.trim().split(/\s+/).filter((w) => w && !STATE_WORDS.has(w) && w !== "\\");
+  return ["ip", family, "route", "replace", ...words, "dev", dev];
+}
+
+async function routesOf(host: Host, dev: string): Promise<string[][]> {
+  const restores: string[][] = [];
+  for (const family of ["-4", "-6"] as const) {
+    const result = await host.transport.exec(["ip", "-o", family, "route", "show", "dev", dev], { timeoutMs: 10_000 });
+    if (result.exitCode !== 0) continue;
+    for (const line of result.stdout.split("\n")) {
+      if (line.trim() && !isKernelRoute(line.trim())) restores.push(routeRestoreArgv(family, line, dev));
+    }
+  }
+  return restores;
+}
+
+async function linkState(host: Host, dev: string): Promise<"up" | "down" | "missing"> {
+  const result = await host.transport.exec(["ip", "-o", "link", "show", "dev", dev], { timeoutMs: 10_000 });
+  if (result.exitCode !== 0) return "missing";
+  return /<[^>]*\bUP\b[^>]*>/.test(result.stdout) ? "up" : "down";
+}
+
+/**
+ * "Pull the link": `ip link set dev IF down`. Taking a link down deletes the routes through it, so the
+ * restore puts back the ones captured just before the fault, after the link is up again.
+ */
+export const linkDown: FaultDefinition<Extract<FaultSpec, { type: "link-down" }>> = {
+  type: "link-down",
+  description: "take a network interface down on the target hosts",
+  needsLifecycle: false,
+  async prepare(spec, targets, _topology, { dryRun }) {
+    return Promise.all(
+      targets.map(async (host) => {
+        const dev = spec.interface ?? host.vipInterface;
+        const routes = dryRun
+          ? [["ip", "route", "replace", `<each non-kernel route of ${dev}, captured before the fault>`, "dev", dev]]
+          : await routesOf(host, dev);
+        const restore: Command[] = [exec(["ip", "link", "set", "dev", dev, "up"]), ...routes.map((argv) => exec(argv))];
+        return {
+          host,
+          inject: [exec(["ip", "link", "set", "dev", dev, "down"])],
+          restore,
+          selfHealing: true,
+          precheck: async () => {
+            const state = await linkState(host, dev);
+            if (state === "missing") {
+              const links = await host.transport.exec(["ip", "-o", "link", "show"], { timeoutMs: 10_000 });
+              const names = [...links.stdout.matchAll(/^\d+:\s+([^:@\s]+)/gm)].map((m) => m[1]).join(", ");
+              return `no interface ${dev} on ${host.id} (it has: ${names || failureOf(links)})`;
+            }
+            return state === "up" ? undefined : `interface ${dev} on ${host.id} is already down`;
+          },
+          injected: async () => ((await linkState(host, dev)) === "down" ? undefined : `${dev} on ${host.id} still up`),
+          restored: async () => {
+            if ((await linkState(host, dev)) !== "up") return `${dev} on ${host.id} still down`;
+            const now = await routesOf(host, dev);
+            const missing = routes.filter((argv) => !now.some((r) => r.join(" ") === argv.join(" ")));
+            return missing.length === 0 ? undefined : `${host.id}: routes not back: ${missing.map((r) => r.slice(4, -2).join(" ")).join("; ")}`;
+          },
+        };
+      }),
+    );
+  },
+};

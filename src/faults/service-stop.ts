@@ -1,0 +1,30 @@
+import type { FaultSpec } from "../scenario/types.js";
+import { exec, failureOf } from "./command.js";
+import type { FaultDefinition } from "./fault.js";
+
+/** `systemctl stop UNIT` (or the host's own stop command); restore starts it again. */
+export const serviceStop: FaultDefinition<Extract<FaultSpec, { type: "service-stop" }>> = {
+  type: "service-stop",
+  description: "stop a service on the target hosts",
+  needsLifecycle: false,
+  async prepare(spec, targets) {
+    return targets.map((host) => {
+      const commands = host.service(spec.service);
+      const isActive = async (): Promise<boolean> =>
+        (await host.transport.exec(commands.isActive, { timeoutMs: 10_000 })).exitCode === 0;
+      return {
+        host,
+        inject: [exec(commands.stop)],
+        restore: [exec(commands.start)],
+        selfHealing: true,
+        precheck: async () => {
+          const result = await host.transport.exec(commands.isActive, { timeoutMs: 10_000 });
+          if (result.exitCode === 0) return undefined;
+          return `service ${spec.service} is not running on ${host.id} (${failureOf(result)}); a missing unit or a host without systemd needs its own stop/start commands`;
+        },
+        injected: async () => ((await isActive()) ? `${spec.service} still running on ${host.id}` : undefined),
+        restored: async () => ((await isActive()) ? undefined : `${spec.service} not running again on ${host.id}`),
+      };
+    });
+  },
+};

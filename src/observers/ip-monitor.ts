@@ -1,0 +1,21 @@
+/**
+ * Parse lines of `ip -o monitor address link` and `ip -o addr show` / `ip -o link show`.
+ * Address:  `2: eth0    inet 172.30.213.200/24 scope global secondary eth0\ valid_lft …`
+ * Deleted:  `Deleted 2: eth0    inet 172.30.213.200/24 …`
+ * Link:     `2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 … state UP …`
+ * When more than one object is monitored, iproute2 may prefix `[ADDR]` / `[LINK]`.
+ */
+export type IpMonitorEvent =
+  | { kind: "addr"; deleted: boolean; dev: string; address: string }
+  | { kind: "link"; deleted: boolean; dev: string; up: boolean };
+
+export function parseIpMonitorLine(raw: string): IpMonitorEvent | undefined {
+  let line = raw.trim().replace(/^\[(ADDR|LINK)\]\s*/, "");
+  const deleted = line.startsWith("Deleted ");
+  if (deleted) line = line.slice("Deleted ".length);
+  const addr = /^\d+:\s+(\S+)\s+inet6?\s+([0-9a-fA-F.:]+)\/\d+/.exec(line);
+  if (addr) return { kind: "addr", deleted, dev: addr[1]!, address: addr[2]! };
+  const link = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>/.exec(line);
+  if (link) return { kind: "link", deleted, dev: link[1]!, up: link[2]!.split(",").includes("UP") };
+  return undefined;
+}

@@ -1,0 +1,104 @@
+import { Worker } from "node:worker_threads";
+import type { Clock } from "../common/clock.js";
+import type { Timeline } from "../engine/timeline.js";
+import type { ProbeTarget } from "./https-probe.js";
+import type { ToParent, ToWorker, WorkerConfig, WorkerStream } from "./probe-messages.js";
+
+export interface StreamSpec {
+  name: string;
+  target: ProbeTarget;
+  intervalMs: number;
+  maxInFlight: number;
+  keepAliveConnections: number;
+}
+
+/** Fresh-TLS probes at or above this rate get a second worker thread (measured: one thread's lag grows past ~100/s). */
+const SECOND_WORKER_ABOVE_PER_S = 100;
+
+/**
+ * Runs probe streams in worker threads and appends their events to the timeline.
+ * Fresh streams are split across workers by sequence number; a keep-alive stream lives in one.
+ */
+export class ProbeRunner {
+  readonly #workers: Worker[] = [];
+  readonly #done: Array<Promise<void>> = [];
+
+  constructor(
+    private readonly timeline: Timeline,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Start the workers and, once all are loaded, the schedule: seq 0 is due at firstDueMs, or 20 ms
+   * after the workers are ready. Resolves with that due time.
+   */
+  async start(streams: StreamSpec[], options: { firstDueMs?: number; workers?: number } = {}): Promise<number> {
+    const freshRate = streams
+      .filter((s) => s.keepAliveConnections === 0)
+      .reduce((sum, s) => sum + 1000 / s.intervalMs, 0);
+    const count = options.workers ?? (freshRate > SECOND_WORKER_ABOVE_PER_S ? 2 : 1);
+    const shares: WorkerStream[][] = Array.from({ length: count }, () => []);
+    for (const stream of streams) {
+      if (stream.keepAliveConnections > 0) {
+        shares[0]!.push({ ...stream, index: 0, stride: 1 });
+        continue;
+      }
+      for (let i = 0; i < count; i++) {
+        shares[i]!.push({
+          ...stream,
+          index: i,
+          stride: count,
+          maxInFlight: Math.max(1, Math.ceil(stream.maxInFlight / count)),
+        });
+      }
+    }
+    const ready = shares.map((share) => this.#spawn({ originNs: this.clock.originNs.toString(), flushEveryMs: 25, streams: share }));
+    await Promise.all(ready);
+    const firstDueMs = options.firstDueMs ?? Math.ceil(this.clock.nowMs()) + 20;
+    const message: ToWorker = { type: "start", firstDueMs };
+    for (const worker of this.#workers) worker.postMessage(message);
+    return firstDueMs;
+  }
+
+  /** Returns when the worker is loaded and waiting for "start". */
+  #spawn(config: WorkerConfig): Promise<void> {
+    // Under vitest/tsx the sources are .ts; compiled, they are .js beside this file.
+    const isTs = import.meta.url.endsWith(".ts");
+    const worker = isTs
+      ? new Worker(new URL("./ts-worker.mjs", import.meta.url), {
+          workerData: { ...config, __entry: new URL("./probe-worker.ts", import.meta.url).href },
+        })
+      : new Worker(new URL("./probe-worker.js", import.meta.url), { workerData: config });
+    this.#workers.push(worker);
+    let loaded: () => void = () => undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      loaded = resolve;
+      worker.once("error", reject);
+    });
+    this.#done.push(
+      new Promise<void>((resolve, reject) => {
+        worker.on("message", (message: ToParent) => {
+          if (message.type === "events") for (const event of message.events) this.timeline.append(event);
+          else if (message.type === "ready") loaded();
+          else resolve();
+        });
+        worker.on("error", reject);
+        worker.on("exit", () => resolve());
+      }),
+    );
+    return ready;
+  }
+
+  /** Issue no probe due after atMs (default now), wait for those in flight, end the workers. */
+  async stop(atMs = this.clock.nowMs()): Promise<void> {
+    const message: ToWorker = { type: "stop", atMs };
+    for (const worker of this.#workers) worker.postMessage(message);
+    try {
+      await Promise.all(this.#done);
+    } finally {
+      await Promise.all(this.#workers.map((w) => w.terminate()));
+      this.#workers.length = 0;
+      this.#done.length = 0;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * A probe worker thread: runs the open-loop schedule for its share of probe sequence numbers and
+ * the TLS work they cause, away from the main thread's observers and rendering. Times are on the
+ * process-wide monotonic clock, relative to the run origin handed in as originNs.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { Dispatcher } from "undici";
+import { MonotonicClock } from "../common/clock.js";
+import type { ProbeEvent, ProbeSkippedEvent } from "../engine/timeline.js";
+import { keepAlivePool, probeOnce } from "./https-probe.js";
+import type { ToParent, ToWorker, WorkerConfig, WorkerStream } from "./probe-messages.js";
+
+const config = workerData as WorkerConfig;
+const clock = new MonotonicClock(BigInt(config.originNs));
+const port = parentPort!;
+let buffer: Array<ProbeEvent | ProbeSkippedEvent> = [];
+let stopAtMs = Number.POSITIVE_INFINITY;
+const running: Array<Promise<void>> = [];
+
+function flush(): void {
+  if (buffer.length === 0) return;
+  const message: ToParent = { type: "events", events: buffer };
+  port.postMessage(message);
+  buffer = [];
+}
+const flushTimer = setInterval(flush, config.flushEveryMs);
+
+function runStream(stream: WorkerStream, firstDueMs: number): Promise<void> {
+  const dispatcher: Dispatcher | undefined =
+    stream.keepAliveConnections > 0 ? keepAlivePool(stream.target, stream.keepAliveConnections) : undefined;
+  let seq = stream.index;
+  let inFlight = 0;
+  const pending = new Set<Promise<void>>();
+  const dueOf = (k: number): number => firstDueMs + k * stream.intervalMs;
+
+  const issue = (k: number, dueMs: number): void => {
+    if (inFlight >= stream.maxInFlight) {
+      buffer.push({ type: "probe-skipped", stream: stream.name, seq: k, dueMs });
+      return;
+    }
+    inFlight++;
+    const sentMs = clock.nowMs();
+    const done = probeOnce(stream.target, dispatcher).then((result) => {
+      const doneMs = clock.nowMs();
+      inFlight--;
+      const event: ProbeEvent = {
+        type: "probe",
+        stream: stream.name,
+        seq: k,
+        dueMs,
+        sentMs,
+        doneMs,
+        outcome: result.outcome,
+        latencyMs: doneMs - dueMs,
+      };
+      if (result.detail !== undefined) event.detail = result.detail;
+      buffer.push(event);
+      pending.delete(done);
+    });
+    pending.add(done);
+  };
+
+  return new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = clock.nowMs();
+      // Open loop: every probe that has come due is issued now, however late, with its own due time.
+      while (dueOf(seq) <= now && dueOf(seq) <= stopAtMs) {
+        issue(seq, dueOf(seq));
+        seq += stream.stride;
+      }
+      if (dueOf(seq) > stopAtMs) {
+        void Promise.allSettled([...pending]).then(async () => {
+          await dispatcher?.close().catch(() => undefined);
+          resolve();
+        });
+        return;
+      }
+      // Timers have millisecond granularity: round up so a tick never comes early and spins.
+      setTimeout(tick, Math.max(0, Math.ceil(dueOf(seq) - clock.nowMs())));
+    };
+    tick();
+  });
+}
+
+// The schedule starts only when the parent says so, once every worker is loaded: a slow start
+// must not turn into a burst of overdue probes.
+port.on("message", (message: ToWorker) => {
+  if (message.type === "stop") stopAtMs = message.atMs;
+  else if (message.type === "start") {
+    for (const stream of config.streams) running.push(runStream(stream, message.firstDueMs));
+    void Promise.all(running).then(() => {
+      clearInterval(flushTimer);
+      flush();
+      const done: ToParent = { type: "done" };
+      port.postMessage(done);
+    });
+  }
+});
+const ready: ToParent = { type: "ready" };
+port.postMessage(ready);

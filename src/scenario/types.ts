@@ -1,0 +1,114 @@
+/**
+ * The validated, normalised scenario: what the zod schema in schema.ts outputs.
+ * Durations are milliseconds here; YAML writes them as strings ("250ms", "5s", "1m").
+ */
+import type { Role } from "../targets/host.js";
+
+export const FAULT_TYPES = [
+  "service-stop",
+  "link-down",
+  "backend-drain",
+  "node-kill",
+  "node-pause",
+  "apiserver-unhealthy",
+] as const;
+export type FaultType = (typeof FAULT_TYPES)[number];
+
+export const PICKS = ["first", "random", "all"] as const;
+export type Pick = (typeof PICKS)[number];
+
+/** `vip-owner`, `vip-backup`, `role:control-plane`, `role:load-balancer`, or a host id (`cp-1`). */
+export type Selector =
+  | { kind: "vip-owner" }
+  | { kind: "vip-backup" }
+  | { kind: "role"; role: Role }
+  | { kind: "host"; id: string };
+
+interface FaultBase {
+  /** The selector as written, for messages and reports. */
+  target: string;
+  selector: Selector;
+  /** Which of the selected hosts to fault; default "first" (by host id). */
+  pick: Pick;
+}
+export type FaultSpec =
+  | (FaultBase & { type: "service-stop"; service: string })
+  | (FaultBase & { type: "link-down"; interface?: string })
+  | (FaultBase & { type: "backend-drain"; state: "drain" | "maint" })
+  | (FaultBase & { type: "node-kill" })
+  | (FaultBase & { type: "node-pause" })
+  | (FaultBase & { type: "apiserver-unhealthy" });
+
+export const LATENCY_PHASES = ["baseline", "fault", "recovered", "after-restore"] as const;
+export type LatencyPhase = (typeof LATENCY_PHASES)[number];
+export const PERCENTILES = ["p50", "p90", "p99", "p99.9", "max"] as const;
+export type Percentile = (typeof PERCENTILES)[number];
+
+export interface Budgets {
+  /** Stable recovery − T_f. Default 5000 (the runbook's 5 s). */
+  failoverMs: number;
+  outageMs?: number;
+  failbackMs?: number;
+  /** Failed probes over the whole run (drain: 0). */
+  failedProbes?: number;
+  /** Failed probes after stable recovery, before the restore. Default 0. */
+  errorsAfterRecovery: number;
+  /** Whether the VIP must move to another host, must stay, or either. Default "any". */
+  vipMove: "must" | "must-not" | "any";
+  /** Two VIP owners at once. Default "forbid". */
+  splitBrain: "forbid" | "allow";
+  /** The endpoint must be healthy at the end of the settle phase. Default true. */
+  healthyAfterRestore: boolean;
+  latency: Partial<Record<LatencyPhase, Partial<Record<Percentile, number>>>>;
+}
+
+export interface ProbeSpec {
+  /** Δ between due times. Default 10. */
+  intervalMs: number;
+  /** Per-probe timeout. Default 1000. */
+  timeoutMs: number;
+  /** Request path. Default "/version". */
+  path: string;
+  /** "version": 200 + JSON with gitVersion; "ok": 200 + body "ok". Default from path. */
+  expect: "version" | "ok";
+  /** Stable recovery = this many ms of consecutive successes (N = ceil(ms / Δ)). Default 250. */
+  stableMs: number;
+  /** Probes in flight beyond which a due probe is skipped. Default ceil(timeout/interval)+16. */
+  maxInFlight: number;
+  /** Keep-alive stream alongside the fresh one: number of pooled connections; 0 = off. Default 0. */
+  keepAliveConnections: number;
+  /** Keep-alive stream interval. Default 100. */
+  keepAliveIntervalMs: number;
+}
+
+export interface LabSpec {
+  topology: "haproxy-keepalived";
+  /** Lab subnet (CIDR). Default 172.30.213.0/24. */
+  subnet: string;
+  /** VIP, inside the subnet and outside the range Docker hands out. Default <subnet>.200. */
+  vip: string;
+  /** Keepalived advert_int in seconds. Default 1. */
+  advertIntS: number;
+  controlPlanes: number;
+  loadBalancers: number;
+}
+
+export interface Scenario {
+  /** Absolute path of the file, or "<builtin>". */
+  file: string;
+  version: 1;
+  name: string;
+  description: string;
+  lab: LabSpec;
+  /** DNS name for SNI / Host. Default api.cluster.local. */
+  dns: string;
+  probes: ProbeSpec;
+  fault: FaultSpec;
+  /** Steady state before the fault. Default 5000. */
+  baselineMs: number;
+  /** How long the fault stays in before it is restored. Default 10000. */
+  holdMs: number;
+  /** Observation after the restore. Default 10000. */
+  settleMs: number;
+  budgets: Budgets;
+}

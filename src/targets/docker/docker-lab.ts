@@ -1,0 +1,272 @@
+import type Docker from "dockerode";
+import { createHash } from "node:crypto";
+import { AbortedError, LabError, UsageError, VipdrillError, errorMessage } from "../../common/errors.js";
+import { waitUntilHealthy } from "../../engine/readiness.js";
+import { dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4.js";
+import type { LabSpec } from "../../scenario/types.js";
+import { systemctlService, type Host, type NodeLifecycle, type Role, type Topology } from "../host.js";
+import { DockerExecTransport } from "./docker-exec-transport.js";
+import { ensureNodeImage, type ProgressFn } from "./images.js";
+import { makeLabCertificates } from "./lab-certs.js";
+import { renderLabFiles } from "./lab-files.js";
+import { LabNodeContainer } from "./lab-node-container.js";
+import type { LabPlan } from "./lab-plan.js";
+
+export const LABEL_LAB = "vipdrill.lab";
+const LABEL_NODE = "vipdrill.node";
+const LABEL_ROLE = "vipdrill.role";
+const LABEL_OWNER = "vipdrill.owner";
+const LABEL_PLAN = "vipdrill.plan";
+export const HAPROXY_SOCKET = "/run/haproxy/admin.sock";
+export const HAPROXY_BACKEND = "kube-apiservers";
+const READY_TIMEOUT_MS = 90_000;
+
+/** Addresses: control planes at .11…, load balancers at .21…, inside Docker's range but placed by us. */
+export function planLab(spec: LabSpec, dns: string, name: string): LabPlan {
+  const subnet = parseCidr(spec.subnet);
+  if (!subnet || subnet.prefix > 24) {
+    throw new UsageError("VIPDRILL_LAB_SUBNET", `lab.subnet: expected an IPv4 CIDR of /24 or larger, got ${spec.subnet}`);
+  }
+  const nodes: LabPlan["nodes"] = [];
+  for (let i = 1; i <= spec.controlPlanes; i++) {
+    nodes.push({ id: `cp-${i}`, role: "control-plane", address: intToIp(subnet.network + 10 + i) });
+  }
+  for (let i = 1; i <= spec.loadBalancers; i++) {
+    nodes.push({ id: `lb-${i}`, role: "load-balancer", address: intToIp(subnet.network + 20 + i) });
+  }
+  // The VRRP password is derived from the lab name so re-attaching to a running lab needs no state.
+  const authPass = createHash("sha256").update(`vipdrill:${name}`).digest("hex").slice(0, 8);
+  return {
+    name,
+    subnet: formatCidr(subnet),
+    ipRange: formatCidr(dockerRangeOf(subnet)),
+    gateway: intToIp(subnet.network + 1),
+    vip: spec.vip,
+    dns,
+    port: 6443,
+    interface: "eth0",
+    vrrp: { routerId: 51, authPass, advertIntS: spec.advertIntS },
+    nodes,
+  };
+}
+
+export interface StartedLab {
+  readonly plan: LabPlan;
+  readonly topology: Topology;
+  /** True when this call created the lab (so the caller owns its teardown). */
+  readonly created: boolean;
+}
+
+export interface LabStatus {
+  name: string;
+  nodes: Array<{ id: string; role: string; address: string; state: string }>;
+  owner: string | undefined;
+  network: boolean;
+}
+
+class LabHost implements Host {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly vipInterface: string;
+  constructor(
+    readonly id: string,
+    readonly address: string,
+    readonly roles: readonly Role[],
+    readonly transport: DockerExecTransport,
+    vipInterface: string,
+  ) {
+    this.labels = { container: transport.containerName };
+    this.vipInterface = vipInterface;
+  }
+  service(name: string) {
+    return systemctlService(name);
+  }
+}
+
+const containerName = (lab: string, node: string): string => `vipdrill-${lab}-${node}`;
+const networkName = (lab: string): string => `vipdrill-${lab}`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The docker lab: one network with a fixed subnet, one systemd container per node. */
+export class DockerLabProvider {
+  constructor(private readonly docker: Docker) {}
+
+  /**
+   * Bring the lab up, or attach to one started by `vipdrill lab up` with the same plan.
+   * `owner` is "lab-up" for a lab meant to outlive the command, else "run:<pid>".
+   */
+  async up(
+    plan: LabPlan,
+    options: { owner: string; progress?: ProgressFn; reuse: boolean; signal?: AbortSignal },
+  ): Promise<StartedLab> {
+    const progress = options.progress ?? (() => undefined);
+    const existing = await this.#containers(plan.name);
+    if (existing.length > 0) {
+      const owner = existing[0]!.Labels[LABEL_OWNER] ?? "";
+      const runPid = /^run:(\d+)$/.exec(owner)?.[1];
+      const allRunning = existing.every((c) => c.State === "running");
+      if (runPid && Number(runPid) !== process.pid && isAlive(Number(runPid))) {
+        throw new LabError(
+          "VIPDRILL_LAB_IN_USE",
+          `lab "${plan.name}" is in use by another vipdrill run (pid ${runPid}): wait for it, or stop it`,
+        );
+      }
+      if (owner === "lab-up" && allRunning) {
+        if (!options.reuse) {
+          throw new LabError(
+            "VIPDRILL_LAB_RUNNING",
+            `lab "${plan.name}" is already running: drills use it as it is; \`vipdrill lab down\` removes it`,
+          );
+        }
+        const planLabel = existing[0]!.Labels[LABEL_PLAN];
+        if (planLabel !== JSON.stringify(plan)) {
+          throw new LabError(
+            "VIPDRILL_LAB_MISMATCH",
+            `the running lab "${plan.name}" was built with other settings (subnet, VIP or nodes) than this scenario: \`vipdrill lab down\` first`,
+          );
+        }
+        progress(`using the running lab "${plan.name}"`);
+        const topology = await this.#topology(plan);
+        await waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
+        return { plan, topology, created: false };
+      }
+      progress(`removing what an interrupted run left of lab "${plan.name}"`);
+      await this.down(plan.name);
+    } else {
+      await this.#removeNetwork(plan.name);
+    }
+
+    const image = await ensureNodeImage(this.docker, progress);
+    if (options.signal?.aborted) throw new AbortedError("interrupted before the lab was started");
+    const certs = await makeLabCertificates({ dns: plan.dns, vip: plan.vip, nodes: plan.nodes.filter((n) => n.role === "control-plane") });
+    const files = await renderLabFiles(plan, certs);
+    const labels = { [LABEL_LAB]: plan.name, [LABEL_OWNER]: options.owner };
+    progress(`lab "${plan.name}": creating network ${plan.subnet} and ${plan.nodes.length} nodes`);
+    try {
+      await this.docker.createNetwork({
+        Name: networkName(plan.name),
+        Driver: "bridge",
+        CheckDuplicate: true,
+        Labels: labels,
+        IPAM: { Driver: "default", Config: [{ Subnet: plan.subnet, IPRange: plan.ipRange, Gateway: plan.gateway }] },
+      });
+    } catch (error) {
+      const message = errorMessage(error);
+      if (/overlap/i.test(message)) {
+        throw new LabError(
+          "VIPDRILL_LAB_SUBNET_TAKEN",
+          `lab subnet ${plan.subnet} overlaps a network that already exists on this host: choose another lab.subnet in the scenario`,
+          { cause: error },
+        );
+      }
+      throw new LabError("VIPDRILL_LAB_NETWORK", `creating the lab network failed: ${message}`, { cause: error });
+    }
+    try {
+      await Promise.all(
+        plan.nodes.map((node) =>
+          new LabNodeContainer(image, {
+            name: containerName(plan.name, node.id),
+            hostname: node.id,
+            network: networkName(plan.name),
+            address: node.address,
+            labels: { ...labels, [LABEL_NODE]: node.id, [LABEL_ROLE]: node.role, [LABEL_PLAN]: JSON.stringify(plan) },
+            files: files.get(node.id) ?? [],
+          }).start(),
+        ),
+      );
+      const topology = await this.#topology(plan);
+      progress(`lab "${plan.name}": waiting until healthy`);
+      await waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
+      return { plan, topology, created: true };
+    } catch (error) {
+      // VIPDRILL_KEEP_FAILED_LAB=1 keeps a lab that did not come up, to look inside it.
+      if (process.env.VIPDRILL_KEEP_FAILED_LAB !== "1") await this.down(plan.name).catch(() => undefined);
+      if (error instanceof VipdrillError) throw error;
+      throw new LabError("VIPDRILL_LAB_START", `lab "${plan.name}" could not be started: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Remove every container and network labelled with this lab. Safe to call on a lab that is gone. */
+  async down(name: string): Promise<number> {
+    const containers = await this.#containers(name);
+    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true })));
+    await this.#removeNetwork(name);
+    return containers.length;
+  }
+
+  async status(name: string): Promise<LabStatus> {
+    const containers = await this.#containers(name);
+    const networks = await this.docker.listNetworks({ filters: { label: [`${LABEL_LAB}=${name}`] } });
+    let addresses: Record<string, string> = {};
+    const plan = containers[0]?.Labels[LABEL_PLAN];
+    if (plan) addresses = Object.fromEntries((JSON.parse(plan) as LabPlan).nodes.map((n) => [n.id, n.address]));
+    return {
+      name,
+      owner: containers[0]?.Labels[LABEL_OWNER],
+      network: networks.length > 0,
+      nodes: containers
+        .map((c) => {
+          const id = c.Labels[LABEL_NODE] ?? c.Names[0] ?? c.Id;
+          return { id, role: c.Labels[LABEL_ROLE] ?? "?", address: addresses[id] ?? "?", state: c.State };
+        })
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    };
+  }
+
+  async #containers(name: string): Promise<Docker.ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=${name}`] } });
+  }
+
+  async #removeNetwork(name: string): Promise<void> {
+    const networks = await this.docker.listNetworks({ filters: { label: [`${LABEL_LAB}=${name}`] } });
+    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove()));
+  }
+
+  async #topology(plan: LabPlan): Promise<Topology> {
+    const hosts = plan.nodes.map(
+      (node) =>
+        new LabHost(
+          node.id,
+          node.address,
+          [node.role],
+          new DockerExecTransport(this.docker, containerName(plan.name, node.id)),
+          plan.interface,
+        ),
+    );
+    const cp = hosts.find((h) => h.roles.includes("control-plane"));
+    const ca = cp ? await cp.transport.exec(["cat", "/etc/vipdrill/apiserver/ca.crt"]) : undefined;
+    const docker = this.docker;
+    const byId = (id: string): Docker.Container => docker.getContainer(containerName(plan.name, id));
+    const lifecycle: NodeLifecycle = {
+      kill: async (id) => void (await byId(id).kill()),
+      start: async (id) => void (await byId(id).start()),
+      pause: async (id) => void (await byId(id).pause()),
+      unpause: async (id) => void (await byId(id).unpause()),
+      state: async (id) => {
+        try {
+          const info = await byId(id).inspect();
+          return info.State.Paused ? "paused" : info.State.Running ? "running" : "exited";
+        } catch {
+          return "missing";
+        }
+      },
+    };
+    return {
+      kind: "lab",
+      name: plan.name,
+      hosts,
+      endpoint: { vip: plan.vip, port: plan.port, dns: plan.dns, caPem: ca?.exitCode === 0 ? ca.stdout : undefined },
+      haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND },
+      lifecycle,
+    };
+  }
+}

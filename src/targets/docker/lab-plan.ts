@@ -1,0 +1,25 @@
+import type { Role } from "../host.js";
+
+/** One lab node: its id (= container hostname), role and static address on the lab network. */
+export interface LabNodePlan {
+  id: string;
+  role: Role;
+  address: string;
+}
+
+/** Everything needed to render the lab's files and create its containers. */
+export interface LabPlan {
+  /** Lab name; every container and network carries the label vipdrill.lab=<name>. */
+  name: string;
+  subnet: string;
+  /** The part of the subnet Docker may hand out; the VIP and static addresses are placed by us. */
+  ipRange: string;
+  gateway: string;
+  vip: string;
+  dns: string;
+  port: number;
+  /** Interface inside each container that carries the lab network. */
+  interface: string;
+  vrrp: { routerId: number; authPass: string; advertIntS: number };
+  nodes: LabNodePlan[];
+}

@@ -1,0 +1,80 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+/** Bad input: one line naming the file, the path and what was expected; exit 2; nothing started. */
+describe("vipdrill CLI: input errors", () => {
+  const scenario = async (text: string): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), "vipdrill-e2e-"));
+    const file = join(dir, "bad.yaml");
+    await writeFile(file, text);
+    return file;
+  };
+  const base = (fault: string, extra = ""): string =>
+    `version: 1\nname: bad\ndescription: a bad one\nfault:\n${fault}\n${extra}`;
+
+  it("validate accepts every shipped scenario", async () => {
+    const result = await runCli(["validate"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split("\n").filter((l) => l.startsWith("✓")).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("an unknown fault type: file:line, the path, what was expected; exit 2", async () => {
+    const file = await scenario(base("  type: link-pull\n  target: vip-owner"));
+    const result = await runCli(["run", file]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`${file}:5: fault.type: .*"link-down".*"link-pull"`));
+  });
+
+  it("a duration typo is named with its line", async () => {
+    const file = await scenario(base("  type: link-down\n  target: vip-owner", "hold: 5 sec\n"));
+    const result = await runCli(["validate", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`${file}:7: hold: expected a duration.*"5 sec"`));
+  });
+
+  it("a VIP outside the lab subnet is refused", async () => {
+    const file = await scenario(base("  type: link-down\n  target: vip-owner", "lab:\n  vip: 10.9.9.9\n"));
+    const result = await runCli(["plan", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/lab\.vip: .*10\.9\.9\.9/);
+  });
+
+  it("an unknown selector is refused", async () => {
+    const file = await scenario(base("  type: link-down\n  target: vip-ownr"));
+    const result = await runCli(["validate", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/fault\.target/);
+  });
+
+  it("a missing scenario file says so in one line", async () => {
+    const result = await runCli(["run", "scenarios/no-such-drill.yaml"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/no-such-drill\.yaml/);
+  });
+
+  it("an unknown command or option is a usage error (exit 2)", async () => {
+    expect((await runCli(["frobnicate"])).code).toBe(2);
+    expect((await runCli(["run", "--no-such-flag"])).code).toBe(2);
+  });
+
+  it("no Docker engine: one line saying how to get one; exit 3", async () => {
+    const result = await runCli(["run"], { env: { DOCKER_HOST: "unix:///tmp/vipdrill-no-such.sock" } });
+    expect(result.code).toBe(3);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/no Docker engine at \/tmp\/vipdrill-no-such\.sock.*setup-engine\.sh/);
+  });
+
+  it("plan lists every command on every host, including restores, and does nothing", async () => {
+    const result = await runCli(["plan", "scenarios/link-pull-vip-owner.yaml"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/\[lb-1\] inject: ip link set dev eth0 down/);
+    expect(result.stdout).toMatch(/\[lb-1\] restore: ip link set dev eth0 up/);
+    expect(result.stdout).toMatch(/dead-man/);
+  });
+});

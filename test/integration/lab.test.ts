@@ -1,0 +1,161 @@
+import { connect, type PeerCertificate } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MonotonicClock } from "../../src/common/clock.js";
+import { Timeline } from "../../src/engine/timeline.js";
+import { prepareFault } from "../../src/faults/fault-controller.js";
+import { armDeadMan } from "../../src/faults/dead-man.js";
+import { type StartedLab, type DockerLabProvider } from "../../src/targets/docker/docker-lab.js";
+import { readinessGaps, vipHolders } from "../../src/engine/readiness.js";
+import { parseServersState, parseShowStat } from "../../src/faults/haproxy-runtime.js";
+import type { FaultSpec } from "../../src/scenario/types.js";
+import type Docker from "dockerode";
+import { eventually, host, startLab } from "../helpers/lab.js";
+
+const LAB = "vipdrill-it";
+
+describe.sequential("docker lab (real engine)", () => {
+  let lab: StartedLab;
+  let provider: DockerLabProvider;
+  let docker: Docker;
+  const started = Date.now();
+
+  beforeAll(async () => {
+    ({ lab, provider, docker } = await startLab(LAB, 214));
+  });
+  afterAll(async () => {
+    await provider?.down(LAB);
+  });
+
+  const t = () => lab.topology;
+  const healthy = () => eventually(async () => ((await readinessGaps(t())).length === 0 ? true : undefined), 30_000, "a healthy lab");
+  const fault = async (spec: Partial<FaultSpec> & { type: FaultSpec["type"] }, targetIds: string[]) => {
+    const full = { target: targetIds.join(","), selector: { kind: "host", id: targetIds[0]! }, pick: "first", ...spec } as FaultSpec;
+    return prepareFault("t", full, targetIds.map((id) => host(t(), id)), t(), new Timeline(), new MonotonicClock());
+  };
+
+  it("comes up healthy: every backend UP, the VIP on exactly the priority-101 balancer", async () => {
+    console.log(`lab up (incl. image build if needed): ${Date.now() - started} ms`);
+    expect(await readinessGaps(t())).toEqual([]);
+    expect(await vipHolders(t())).toEqual(["lb-1"]);
+    const stat = await host(t(), "lb-2").transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], { stdin: "show stat\n" });
+    const servers = parseShowStat(stat.stdout).filter((r) => r.backend === "kube-apiservers" && r.server !== "BACKEND");
+    expect(servers.map((s) => `${s.server}:${s.status}`)).toEqual(["cp-1:UP", "cp-2:UP", "cp-3:UP"]);
+  });
+
+  it("serves a certificate through the VIP whose SANs hold the VIP, the DNS name and the node name", async () => {
+    const cert = await new Promise<PeerCertificate>((resolve, reject) => {
+      const socket = connect({ host: t().endpoint.vip, port: 6443, servername: "api.cluster.local", ca: t().endpoint.caPem }, () => {
+        resolve(socket.getPeerCertificate());
+        socket.end();
+      });
+      socket.on("error", reject);
+    });
+    expect(cert.subjectaltname).toContain("DNS:api.cluster.local");
+    expect(cert.subjectaltname).toContain(`IP Address:${t().endpoint.vip}`);
+    expect(cert.subjectaltname).toMatch(/DNS:cp-[123]/);
+  });
+
+  it("rendered configs are accepted by the real haproxy and keepalived", async () => {
+    const lb = host(t(), "lb-1");
+    const haproxy = await lb.transport.exec(["haproxy", "-c", "-f", "/etc/haproxy/haproxy.cfg"]);
+    expect(haproxy.exitCode, haproxy.stderr + haproxy.stdout).toBe(0);
+    const keepalived = await lb.transport.exec(["keepalived", "--config-test", "-f", "/etc/keepalived/keepalived.conf"]);
+    expect(keepalived.exitCode, keepalived.stderr + keepalived.stdout).toBe(0);
+  });
+
+  it("link-down takes the link down, the VIP moves; restore brings the link and its routes back", async () => {
+    const lb1 = host(t(), "lb-1");
+    const routesBefore = (await lb1.transport.exec(["ip", "route", "show", "default"])).stdout.trim();
+    expect(routesBefore).toMatch(/^default via/);
+    const f = await fault({ type: "link-down" }, ["lb-1"]);
+    await f.inject(60_000);
+    expect((await lb1.transport.exec(["ip", "-o", "link", "show", "dev", "eth0"])).stdout).not.toMatch(/[<,]UP[,>]/);
+    await eventually(async () => ((await vipHolders(t())).join() === "lb-2" ? true : undefined), 10_000, "VIP on lb-2");
+    await f.restore();
+    expect((await lb1.transport.exec(["ip", "route", "show", "default"])).stdout.trim()).toBe(routesBefore);
+    await eventually(async () => ((await vipHolders(t())).join() === "lb-1" ? true : undefined), 15_000, "VIP back on lb-1");
+    await healthy();
+  });
+
+  it("service-stop stops exactly the unit: kubelet stops, the apiserver keeps serving", async () => {
+    const cp = host(t(), "cp-2");
+    const f = await fault({ type: "service-stop", service: "kubelet" }, ["cp-2"]);
+    await f.inject(60_000);
+    expect((await cp.transport.exec(["systemctl", "is-active", "kubelet"])).stdout.trim()).not.toBe("active");
+    expect((await cp.transport.exec(["systemctl", "is-active", "kube-apiserver"])).stdout.trim()).toBe("active");
+    await f.restore();
+    expect((await cp.transport.exec(["systemctl", "is-active", "kubelet"])).stdout.trim()).toBe("active");
+  });
+
+  it("a missing unit is refused before anything is done", async () => {
+    await expect(fault({ type: "service-stop", service: "no-such-unit" }, ["cp-1"])).rejects.toThrow(/no-such-unit is not running on cp-1/);
+  });
+
+  it("a wrong interface is refused before anything is done, naming the interfaces there are", async () => {
+    await expect(fault({ type: "link-down", interface: "eth9" }, ["lb-2"])).rejects.toThrow(/no interface eth9 on lb-2 \(it has: .*eth0/);
+  });
+
+  it("backend-drain drains the server on every load balancer; restore makes it ready", async () => {
+    const f = await fault({ type: "backend-drain", state: "drain" }, ["cp-1"]);
+    await f.inject(60_000);
+    for (const id of ["lb-1", "lb-2"]) {
+      const out = await host(t(), id).transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], {
+        stdin: "show servers state kube-apiservers\n",
+      });
+      expect(parseServersState(out.stdout).find((s) => s.server === "cp-1")?.adminState).toBe(8);
+    }
+    await f.restore();
+    const out = await host(t(), "lb-2").transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], {
+      stdin: "show servers state kube-apiservers\n",
+    });
+    expect(parseServersState(out.stdout).find((s) => s.server === "cp-1")?.adminState).toBe(0);
+  });
+
+  it("apiserver-unhealthy makes HAProxy mark that backend DOWN; restore brings it UP", async () => {
+    const f = await fault({ type: "apiserver-unhealthy" }, ["cp-3"]);
+    await f.inject(60_000);
+    const statusOf = async () => {
+      const out = await host(t(), "lb-1").transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], { stdin: "show stat\n" });
+      return parseShowStat(out.stdout).find((r) => r.server === "cp-3")?.status;
+    };
+    await eventually(async () => ((await statusOf()) === "DOWN" ? true : undefined), 10_000, "cp-3 DOWN");
+    await f.restore();
+    await eventually(async () => ((await statusOf()) === "UP" ? true : undefined), 10_000, "cp-3 UP");
+  });
+
+  it("node-pause freezes the container and node-kill kills it; both restore to running", async () => {
+    const pause = await fault({ type: "node-pause" }, ["cp-2"]);
+    await pause.inject(60_000);
+    expect((await docker.getContainer(`vipdrill-${LAB}-cp-2`).inspect()).State.Paused).toBe(true);
+    await pause.restore();
+    expect((await docker.getContainer(`vipdrill-${LAB}-cp-2`).inspect()).State.Paused).toBe(false);
+    const kill = await fault({ type: "node-kill" }, ["lb-2"]);
+    await kill.inject(60_000);
+    expect((await docker.getContainer(`vipdrill-${LAB}-lb-2`).inspect()).State.Running).toBe(false);
+    await kill.restore();
+    expect((await docker.getContainer(`vipdrill-${LAB}-lb-2`).inspect()).State.Running).toBe(true);
+    await healthy();
+  });
+
+  it("a dead-man timer heals a link pull on its own when nobody restores it", async () => {
+    const lb2 = host(t(), "lb-2");
+    const f = await fault({ type: "link-down" }, ["lb-2"]);
+    const restoreCommands = f.actions[0]!.restore;
+    await armDeadMan(lb2, "it-test", restoreCommands, 2_000);
+    await lb2.transport.exec(["ip", "link", "set", "dev", "eth0", "down"]);
+    expect((await lb2.transport.exec(["ip", "-o", "link", "show", "dev", "eth0"])).stdout).not.toMatch(/[<,]UP[,>]/);
+    await eventually(
+      async () => ((await lb2.transport.exec(["ip", "route", "show", "default"])).stdout.includes("default via") ? true : undefined),
+      8_000,
+      "lb-2 healed by its dead-man timer",
+    );
+    await healthy();
+  });
+
+  it("lab down removes every container and the network", async () => {
+    await provider.down(LAB);
+    const status = await provider.status(LAB);
+    expect(status.nodes).toEqual([]);
+    expect(status.network).toBe(false);
+  });
+});
