@@ -9,6 +9,15 @@ import { fileURLToPath } from "node:url";
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = new Set(process.argv.slice(2));
 const say = (message) => process.stderr.write(`vipdrill setup: ${message}\n`);
+// A failed step has already printed its own output; end with one line, not a stack trace.
+function step(what, argv) {
+  try {
+    execFileSync(argv[0], argv.slice(1), { cwd: root, stdio: ["ignore", 2, 2] });
+  } catch (error) {
+    say(`${what} failed (${argv.join(" ")} exited ${error.status ?? error.code})`);
+    process.exit(1);
+  }
+}
 
 function newestMtime(dir) {
   let newest = 0;
@@ -23,17 +32,14 @@ const lock = join(root, "package-lock.json");
 const installed = join(root, "node_modules", ".package-lock.json");
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   say("installing node dependencies (npm ci)");
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: ["ignore", 2, 2] });
+  step("installing node dependencies", ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]);
 }
 
 if (args.has("--build")) {
   const built = join(root, "dist", "cli", "main.js");
   if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, "src"))) {
     say("compiling (tsc)");
-    execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
-      cwd: root,
-      stdio: ["ignore", 2, 2],
-    });
+    step("compiling", [process.execPath, join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"]);
   }
 }
 

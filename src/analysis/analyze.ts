@@ -18,7 +18,7 @@
  *   before the command returns); a move counts if the VIP appears on another host between the
  *   command start and the restore's command start. vipMoveMs can then be negative.
  */
-import type { FaultEvent, ProbeEvent, TimelineEvent, VipEvent } from "../engine/timeline.js";
+import type { FaultEvent, ProbeEvent, VipEvent } from "../engine/timeline.js";
 import { LATENCY_PHASES, type LatencyPhase } from "../scenario/types.js";
 import { formatDurationMs, roundUpToTenthMs } from "./format.js";
 import { countFailures, countFlaps, findOutage, isFailed, type Outage } from "./outage-window.js";
@@ -48,6 +48,13 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   if (skipped > 0) notes.push(`${skipped} probes were skipped (too many in flight)`);
 
   const lastProbes = probes.slice(-stableProbes);
+  // A handover has the new owner add the VIP a moment before the old one drops it; overlaps no longer
+  // than the grace are reported, not counted as split brain.
+  const graceMs = input.splitBrainGraceMs ?? 0;
+  const overlaps = splitBrainIntervals(vipEvents, endMs);
+  for (const o of overlaps.filter((o) => o.durationMs <= graceMs && !o.openAtEnd)) {
+    notes.push(`handover overlap: ${o.hosts.join("+")} both held the VIP for ${o.durationMs.toFixed(1)} ms at ${o.fromMs.toFixed(1)} ms (≤ ${graceMs} ms grace: not split brain)`);
+  }
   return {
     stream,
     intervalMs,
@@ -56,7 +63,7 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     probes: stats,
     fault,
     latency: latencyByPhase(probes, fault, endMs),
-    splitBrain: splitBrainIntervals(vipEvents, endMs),
+    splitBrain: overlaps.filter((o) => o.durationMs > graceMs || o.openAtEnd),
     endsOnExactlyOne: vipOwnersAt(vipEvents, endMs, true).length === 1,
     healthyAfterRestore: lastProbes.length === stableProbes && lastProbes.every((p) => !isFailed(p)),
     notes,

@@ -16,6 +16,8 @@ export interface AnalysisInput {
   /** End of the run (end of settle): the run covers probes due in [0, endMs) and VIP events up to endMs. */
   endMs: number;
   budgets: Budgets;
+  /** Two VIP owners for at most this long (a handover) is reported in notes, not as split brain. Default 0. */
+  splitBrainGraceMs?: number;
 }
 
 /** A window in which clients of the probe stream could not reach the endpoint. */

@@ -15,6 +15,7 @@ import { EXIT, type ExitCode } from "./exit-codes.js";
 /** A transport that refuses: planning must never touch a host. */
 const noTransport: ExecTransport = {
   kind: "docker",
+  sharesClock: true,
   exec: () => Promise.reject(new Error("plan does not run commands")),
   stream: () => Promise.reject(new Error("plan does not run commands")),
 };

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { hrtime } from "node:process";
 
 /**
@@ -19,7 +20,9 @@ export class MonotonicClock implements Clock {
   readonly originEpochMs: number;
   constructor(originNs?: bigint, originEpochMs?: number) {
     this.originNs = originNs ?? hrtime.bigint();
-    this.originEpochMs = originEpochMs ?? Date.now();
+    // Sub-millisecond wall clock: events stamped by a host that shares this kernel's clock (the lab)
+    // are mapped onto the monotonic scale through it.
+    this.originEpochMs = originEpochMs ?? performance.timeOrigin + performance.now();
   }
   nowMs(): number {
     return Number(hrtime.bigint() - this.originNs) / 1e6;

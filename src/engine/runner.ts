@@ -34,6 +34,22 @@ export interface DrillOutcome {
   endMs: number;
   /** Set when the drill did not run to the end: why. */
   error: VipdrillError | undefined;
+  /**
+   * The ± of VIP event times: 1 ms where the hosts stamp events on our clock; else the slowest of a
+   * few command round trips, which bounds how late an event line can arrive.
+   */
+  observerLatencyMs: number | null;
+}
+
+async function observerLatency(hosts: readonly Host[]): Promise<number | null> {
+  const rtts: number[] = [];
+  for (const host of hosts) {
+    for (let i = 0; i < 3; i++) {
+      const result = await host.transport.exec(["true"], { timeoutMs: 5_000 });
+      if (result.exitCode === 0) rtts.push(result.durationMs);
+    }
+  }
+  return rtts.length > 0 ? Math.ceil(Math.max(...rtts) * 10) / 10 : null;
 }
 
 /** Load balancers carry the VIP in this topology; control planes would with kube-vip. */
@@ -94,8 +110,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   let targets: string[] = [];
   let error: VipdrillError | undefined;
   let probing = false;
+  let observerLatencyMs: number | null = null;
   try {
     await vipObserver.start();
+    observerLatencyMs = VipObserver.precisionMs(vipCandidates(topology), await observerLatency(vipCandidates(topology)));
     await keepalived.start();
     const holders = vipObserver.holders();
     const targetHosts = resolveTargets(scenario.fault, topology, {
@@ -140,5 +158,5 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     if (probing) await probes.stop();
     await Promise.allSettled([vipObserver.stop(), keepalived.stop()]);
   }
-  return { targets, fault, endMs: clock.nowMs(), error };
+  return { targets, fault, endMs: clock.nowMs(), error, observerLatencyMs };
 }

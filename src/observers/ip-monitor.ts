@@ -9,8 +9,18 @@ export type IpMonitorEvent =
   | { kind: "addr"; deleted: boolean; dev: string; address: string }
   | { kind: "link"; deleted: boolean; dev: string; up: boolean };
 
+/** `ip -ts monitor` prefixes `[2026-11-25T05:27:27.382630]` (the host's local time; we run it with TZ=UTC). */
+export function parseMonitorTimestamp(raw: string): { epochMs: number; rest: string } | undefined {
+  const match = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?\]\s*/.exec(raw);
+  if (!match) return undefined;
+  const whole = Date.parse(`${match[1]}Z`);
+  if (Number.isNaN(whole)) return undefined;
+  const fraction = match[2] ? Number(match[2]) * 1000 : 0;
+  return { epochMs: whole + fraction, rest: raw.slice(match[0].length) };
+}
+
 export function parseIpMonitorLine(raw: string): IpMonitorEvent | undefined {
-  let line = raw.trim().replace(/^\[(ADDR|LINK)\]\s*/, "");
+  let line = raw.trim().replace(/^\[\d{4}-[^\]]*\]\s*/, "").replace(/^\[(ADDR|LINK)\]\s*/, "");
   const deleted = line.startsWith("Deleted ");
   if (deleted) line = line.slice("Deleted ".length);
   const addr = /^\d+:\s+(\S+)\s+inet6?\s+([0-9a-fA-F.:]+)\/\d+/.exec(line);

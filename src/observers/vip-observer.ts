@@ -1,7 +1,7 @@
 import type { Clock } from "../common/clock.js";
 import type { Timeline } from "../engine/timeline.js";
 import type { ExecStream, Host } from "../targets/host.js";
-import { parseIpMonitorLine } from "./ip-monitor.js";
+import { parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
 
 interface HostVipState {
   hasVip: boolean;
@@ -33,7 +33,9 @@ export class VipObserver {
     await Promise.all(
       this.hosts.map(async (host) => {
         // Subscribe first, then read the current state, so no change can fall between the two.
-        const stream = await host.transport.stream(["ip", "-o", "monitor", "address", "link"], (line) =>
+        // -ts: each event carries the host's own timestamp; where the host shares our clock (the lab)
+        // that is when it happened, not when its line reached us.
+        const stream = await host.transport.stream(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"], (line) =>
           this.#onLine(host, line),
         );
         this.#streams.push(stream);
@@ -48,7 +50,7 @@ export class VipObserver {
         });
         const linkEvent = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
         state.linkUp = linkEvent?.kind === "link" ? linkEvent.up : false;
-        this.#update(host.id, state);
+        this.#update(host.id, state, this.clock.nowMs());
       }),
     );
   }
@@ -68,19 +70,27 @@ export class VipObserver {
   }
 
   #onLine(host: Host, line: string): void {
+    const arrivedMs = this.clock.nowMs();
     const event = parseIpMonitorLine(line);
     if (!event || event.dev !== host.vipInterface) return;
     const state = this.#state(host.id);
     if (event.kind === "addr" && event.address === this.vip) state.hasVip = !event.deleted;
     else if (event.kind === "link") state.linkUp = !event.deleted && event.up;
     else return;
-    this.#update(host.id, state);
+    const stamp = parseMonitorTimestamp(line);
+    const atMs = host.transport.sharesClock && stamp ? Math.min(arrivedMs, stamp.epochMs - this.clock.originEpochMs) : arrivedMs;
+    this.#update(host.id, state, atMs);
   }
 
-  #update(id: string, state: HostVipState): void {
+  #update(id: string, state: HostVipState, atMs: number): void {
     const held = state.hasVip && state.linkUp;
     if (held === state.held) return;
     state.held = held;
-    this.timeline.append({ type: held ? "vip-added" : "vip-removed", host: id, atMs: this.clock.nowMs() });
+    this.timeline.append({ type: held ? "vip-added" : "vip-removed", host: id, atMs });
+  }
+
+  /** The ± of VIP event times: 1 ms where hosts stamp events on our clock, else how late lines can arrive. */
+  static precisionMs(hosts: readonly Host[], arrivalBoundMs: number | null): number | null {
+    return hosts.every((h) => h.transport.sharesClock) ? 1 : arrivalBoundMs;
   }
 }

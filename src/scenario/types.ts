@@ -24,7 +24,7 @@ export type Selector =
   | { kind: "role"; role: Role }
   | { kind: "host"; id: string };
 
-interface FaultBase {
+export interface FaultBase {
   /** The selector as written, for messages and reports. */
   target: string;
   selector: Selector;

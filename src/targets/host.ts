@@ -31,6 +31,8 @@ export interface ExecStream {
 
 export interface ExecTransport {
   readonly kind: "docker" | "ssh";
+  /** The host reads the same clock as vipdrill (a container on this kernel): its timestamps need no offset. */
+  readonly sharesClock: boolean;
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Start argv and call onLine for each stdout line as it arrives. */
   stream(argv: readonly string[], onLine: (line: string) => void): Promise<ExecStream>;

@@ -8,6 +8,8 @@ const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 /** Runs argv in a lab container through the engine's exec API (no shell, no docker CLI). */
 export class DockerExecTransport implements ExecTransport {
   readonly kind = "docker" as const;
+  // Containers run on this kernel: CLOCK_REALTIME inside is the harness's own.
+  readonly sharesClock = true;
   constructor(
     private readonly docker: Docker,
     readonly containerName: string,

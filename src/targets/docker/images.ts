@@ -78,7 +78,7 @@ async function ensureBaseImage(docker: Docker, progress: ProgressFn): Promise<st
     );
     progress("base image: importing");
     const [repo, tag] = BASE_IMAGE.split(":") as [string, string];
-    const response = await docker.importImage(createReadStream(tar) as unknown as string, { repo, tag });
+    const response = await docker.importImage(createReadStream(tar), { repo, tag });
     await followProgress(docker, response, () => undefined);
   } catch (error) {
     if (error instanceof LabError) throw error;

@@ -1,0 +1,144 @@
+/**
+ * Budgets checked against the analysis. Budgets with defaults (failover, errors after recovery,
+ * VIP move unless "any", split brain when forbidden, healthy after restore when required) are
+ * always checked; the optional ones only when set.
+ *
+ * A figure with a ± passes when the measured value itself is within the limit: the precision is
+ * declared beside it for the reader, not used to fail (or pass) a run on what might have been.
+ * A figure that cannot be measured (no fault injected, never recovered, never restored, no
+ * successful probe in a latency phase) fails: a budget is met only by evidence.
+ */
+import { LATENCY_PHASES, PERCENTILES, type Budgets } from "../scenario/types.js";
+import { formatDurationMs, formatWithPrecision } from "./format.js";
+import type { BudgetResult, FaultAnalysis, RunAnalysis } from "./types.js";
+
+export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): BudgetResult[] {
+  const { fault } = analysis;
+  const results: BudgetResult[] = [];
+
+  results.push(
+    durationBudget("failover", budgets.failoverMs, fault, (f) => ({ ms: f.failoverMs, precisionMs: f.precisionMs, unmeasured: "never recovered" })),
+  );
+  if (budgets.outageMs !== undefined) {
+    results.push(
+      durationBudget("outage", budgets.outageMs, fault, (f) => ({ ms: f.outageMs, precisionMs: f.outagePrecisionMs, unmeasured: "never recovered" })),
+    );
+  }
+  if (budgets.failbackMs !== undefined) {
+    results.push(
+      durationBudget("failback", budgets.failbackMs, fault, (f) => ({
+        ms: f.failbackMs,
+        precisionMs: f.failbackPrecisionMs,
+        unmeasured: f.restoredAtMs === null ? "not restored" : "never recovered",
+      })),
+    );
+  }
+  if (budgets.failedProbes !== undefined) {
+    results.push(countBudget("failed-probes", budgets.failedProbes, analysis.probes.failed, failedByKindDetail(analysis)));
+  }
+  results.push(
+    fault === null
+      ? noFault("errors-after-recovery", String(budgets.errorsAfterRecovery))
+      : countBudget(
+          "errors-after-recovery",
+          budgets.errorsAfterRecovery,
+          fault.errorsAfterRecovery,
+          fault.recovered ? undefined : "the endpoint never recovered",
+        ),
+  );
+  if (budgets.vipMove !== "any") results.push(vipMoveBudget(budgets.vipMove, fault));
+  if (budgets.splitBrain === "forbid") results.push(splitBrainBudget(analysis));
+  if (budgets.healthyAfterRestore) results.push(healthyBudget(analysis));
+
+  for (const phase of LATENCY_PHASES) {
+    const limits = budgets.latency[phase];
+    if (limits === undefined) continue;
+    const latency = analysis.latency[phase];
+    for (const percentile of PERCENTILES) {
+      const limitMs = limits[percentile];
+      if (limitMs === undefined) continue;
+      const measuredMs = latency[percentile];
+      const name = `latency.${phase}.${percentile}`;
+      if (measuredMs === null) {
+        results.push({ name, limit: formatDurationMs(limitMs), measured: "no successful probe", precision: null, pass: false, detail: `${latency.count} probes in the ${phase} phase, none succeeded` });
+        continue;
+      }
+      results.push({
+        name,
+        limit: formatDurationMs(limitMs),
+        measured: formatDurationMs(measuredMs),
+        precision: null,
+        pass: measuredMs <= limitMs,
+        detail: `${latency.ok} successful probes; HDR histogram, 3 significant digits`,
+      });
+    }
+  }
+  return results;
+}
+
+function durationBudget(
+  name: string,
+  limitMs: number,
+  fault: FaultAnalysis | null,
+  figure: (fault: FaultAnalysis) => { ms: number | null; precisionMs: number | null; unmeasured: string },
+): BudgetResult {
+  const limit = formatDurationMs(limitMs);
+  if (fault === null) return noFault(name, limit);
+  const { ms, precisionMs, unmeasured } = figure(fault);
+  const precision = precisionMs === null ? null : formatDurationMs(precisionMs);
+  if (ms === null) return { name, limit, measured: unmeasured, precision, pass: false };
+  return { name, limit, measured: formatWithPrecision(ms, precisionMs), precision, pass: ms <= limitMs };
+}
+
+function countBudget(name: string, limit: number, measured: number, detail?: string): BudgetResult {
+  const result: BudgetResult = { name, limit: String(limit), measured: String(measured), precision: null, pass: measured <= limit };
+  if (detail !== undefined) result.detail = detail;
+  return result;
+}
+
+function noFault(name: string, limit: string): BudgetResult {
+  return { name, limit, measured: "no fault injected", precision: null, pass: false };
+}
+
+function failedByKindDetail(analysis: RunAnalysis): string | undefined {
+  const kinds = Object.entries(analysis.probes.failedByKind).map(([kind, count]) => `${kind} ${count}`);
+  return kinds.length === 0 ? undefined : kinds.join(", ");
+}
+
+function vipMoveBudget(rule: "must" | "must-not", fault: FaultAnalysis | null): BudgetResult {
+  const limit = rule === "must" ? "must move" : "must not move";
+  if (fault === null) return noFault("vip-move", limit);
+  const from = fault.vipOwnerBefore ?? "no owner";
+  if (fault.vipMoveMs === null) {
+    return { name: "vip-move", limit, measured: "did not move", precision: null, pass: rule === "must-not", detail: `stayed: ${from}` };
+  }
+  const precision = fault.vipMovePrecisionMs === null ? null : formatDurationMs(fault.vipMovePrecisionMs);
+  return {
+    name: "vip-move",
+    limit,
+    measured: `moved after ${formatWithPrecision(fault.vipMoveMs, fault.vipMovePrecisionMs)}`,
+    precision,
+    pass: rule === "must",
+    detail: `${from} → ${fault.vipMovedTo ?? "?"}`,
+  };
+}
+
+function splitBrainBudget(analysis: RunAnalysis): BudgetResult {
+  const result = countBudget("split-brain", 0, analysis.splitBrain.length);
+  if (analysis.splitBrain.length > 0) {
+    result.detail = analysis.splitBrain
+      .map((i) => `${i.hosts.join("+")} for ${formatDurationMs(i.durationMs)} from ${formatDurationMs(i.fromMs)}${i.openAtEnd ? " (still at the end)" : ""}`)
+      .join("; ");
+  }
+  return result;
+}
+
+function healthyBudget(analysis: RunAnalysis): BudgetResult {
+  return {
+    name: "healthy-after-restore",
+    limit: `last ${analysis.stableProbes} probes ok`,
+    measured: analysis.healthyAfterRestore ? "healthy" : "unhealthy",
+    precision: null,
+    pass: analysis.healthyAfterRestore,
+  };
+}

@@ -1,0 +1,18 @@
+import { screenFor } from "./terminal.js";
+import { figureLines } from "./figures.js";
+import type { Report } from "./report-types.js";
+
+/** The end-of-drill summary for a terminal: figures with their precision, each budget ✓/✗. */
+export function renderSummary(report: Report, stream: NodeJS.WriteStream): string {
+  const s = screenFor(stream);
+  const head = report.verdict === "pass" ? s.green.bold("PASS") : s.red.bold(report.aborted ? `ABORTED (${report.aborted})` : "FAIL");
+  const out = [`\n${s.bold(report.scenario.name)} — ${head}`];
+  for (const [label, text] of figureLines(report)) out.push(`  ${label.padEnd(14)} ${text}`);
+  out.push("  budgets");
+  for (const b of report.budgets) {
+    const mark = b.pass ? s.green("✓") : s.red("✗");
+    out.push(`    ${mark} ${b.name.padEnd(24)} ${b.measured}  (limit ${b.limit})${b.detail ? ` — ${b.detail}` : ""}`);
+  }
+  if (report.error) out.push(s.red(`  error: ${report.error.message}`));
+  return out.join("\n");
+}
