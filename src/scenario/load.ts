@@ -73,7 +73,7 @@ function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Node | und
   for (const key of path) {
     if (isMap(node)) {
       const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      if (!pair) return { node: node as Node, keyNode };
+      if (!pair) return { node: node, keyNode };
       keyNode = pair.key as Node;
       node = pair.value;
     } else if (isSeq(node) && typeof key === "number") {
@@ -167,7 +167,7 @@ function unwrap(schema: unknown): unknown {
     const def = current._zod.def;
     const next = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
     if (!next) break;
-    current = next as typeof current;
+    current = next;
   }
   return current;
 }

@@ -157,7 +157,7 @@ export function normalise(input: z.output<typeof scenarioInput>, file: string): 
       keepAliveConnections: probes.keepAlive?.connections ?? 0,
       keepAliveIntervalMs: probes.keepAlive?.interval ?? 100,
     },
-    fault: { ...rest, target: selectorText, selector: parseSelector(selectorText)! } as Scenario["fault"],
+    fault: { ...rest, target: selectorText, selector: parseSelector(selectorText)! },
     baselineMs: input.baseline,
     holdMs: input.hold,
     settleMs: input.settle,
@@ -173,7 +173,7 @@ export function normalise(input: z.output<typeof scenarioInput>, file: string): 
       latency: Object.fromEntries(
         Object.entries(budgets.latency)
           .filter(([, v]) => v !== undefined)
-          .map(([phase, p]) => [phase, Object.fromEntries(Object.entries(p!).filter(([, v]) => v !== undefined))]),
+          .map(([phase, p]) => [phase, Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined))]),
       ),
     },
   };

@@ -60,12 +60,14 @@ describe.sequential("vipdrill run: drills on the built-in lab", () => {
     expect((await (await provider).status("vipdrill-e2e")).nodes).toEqual([]);
   });
 
-  it("(a) link pull on the VRRP master: failover in about 3–4 s, precision ±10 ms or better", () => {
+  // The backup declares the master dead 3 adverts + skew (3.61 s) after the last advert it heard, which
+  // left the master up to 1 s before the link was pulled: the VIP moves 2.6–3.7 s after the pull.
+  it("(a) link pull on the VRRP master: failover in about 2.6–3.7 s, precision ±10 ms or better", () => {
     const fault = byName("link-pull-vip-owner").faults[0]!;
-    expect(fault.failoverMs).toBeGreaterThan(2_900);
-    expect(fault.failoverMs).toBeLessThan(4_800);
-    expect(fault.vipMoveMs).toBeGreaterThan(2_900);
-    expect(fault.vipMoveMs).toBeLessThan(4_500);
+    expect(fault.vipMoveMs).toBeGreaterThan(2_500);
+    expect(fault.vipMoveMs).toBeLessThan(3_900);
+    expect(fault.failoverMs).toBeGreaterThanOrEqual(fault.vipMoveMs! - 50);
+    expect(fault.failoverMs).toBeLessThan(4_500);
     expect(fault.precisionMs).toBeLessThanOrEqual(10);
     expect(byName("link-pull-vip-owner").verdict).toBe("pass");
   });
