@@ -17,6 +17,8 @@ export interface WorkerConfig {
   /** The run origin as hrtime nanoseconds (string: bigint does not cross postMessage in workerData). */
   originNs: string;
   flushEveryMs: number;
+  /** Nice value for the worker thread (negative needs privilege; a failure is ignored). */
+  nice: number;
   streams: WorkerStream[];
 }
 

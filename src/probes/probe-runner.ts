@@ -32,7 +32,7 @@ export class ProbeRunner {
    * Start the workers and, once all are loaded, the schedule: seq 0 is due at firstDueMs, or 20 ms
    * after the workers are ready. Resolves with that due time.
    */
-  async start(streams: StreamSpec[], options: { firstDueMs?: number; workers?: number } = {}): Promise<number> {
+  async start(streams: StreamSpec[], options: { firstDueMs?: number; workers?: number; nice?: number } = {}): Promise<number> {
     const freshRate = streams
       .filter((s) => s.keepAliveConnections === 0)
       .reduce((sum, s) => sum + 1000 / s.intervalMs, 0);
@@ -52,7 +52,7 @@ export class ProbeRunner {
         });
       }
     }
-    const ready = shares.map((share) => this.#spawn({ originNs: this.clock.originNs.toString(), flushEveryMs: 25, streams: share }));
+    const ready = shares.map((share) => this.#spawn({ originNs: this.clock.originNs.toString(), flushEveryMs: 25, nice: options.nice ?? -10, streams: share }));
     await Promise.all(ready);
     const firstDueMs = options.firstDueMs ?? Math.ceil(this.clock.nowMs()) + 20;
     const message: ToWorker = { type: "start", firstDueMs };

@@ -3,6 +3,7 @@
  * the TLS work they cause, away from the main thread's observers and rendering. Times are on the
  * process-wide monotonic clock, relative to the run origin handed in as originNs.
  */
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Dispatcher } from "undici";
 import { MonotonicClock } from "../common/clock.js";
@@ -11,9 +12,19 @@ import { keepAlivePool, probeOnce } from "./https-probe.js";
 import type { ToParent, ToWorker, WorkerConfig, WorkerStream } from "./probe-messages.js";
 
 const config = workerData as WorkerConfig;
+// On Linux a nice value is per thread: ask the kernel to run this one ahead of the lab's processes on
+// a loaded machine, so probes leave on time. Without the privilege this fails and nothing changes.
+try {
+  setPriority(config.nice);
+} catch {
+  // not permitted: the lag is measured and declared either way
+}
 const clock = new MonotonicClock(BigInt(config.originNs));
 const port = parentPort!;
 let buffer: Array<ProbeEvent | ProbeSkippedEvent> = [];
+/** Below this the worker blocks on a futex instead of a timer (a timer can be a millisecond late). */
+const PRECISE_WAIT_MS = 1.2;
+const futex = new Int32Array(new SharedArrayBuffer(4));
 let stopAtMs = Number.POSITIVE_INFINITY;
 const running: Array<Promise<void>> = [];
 
@@ -75,8 +86,14 @@ function runStream(stream: WorkerStream, firstDueMs: number): Promise<void> {
         });
         return;
       }
-      // Timers have millisecond granularity: round up so a tick never comes early and spins.
-      setTimeout(tick, Math.max(0, Math.ceil(dueOf(seq) - clock.nowMs())));
+      // Timers have millisecond granularity and fire late: wake about a millisecond early and wait out
+      // the rest on a futex (sub-millisecond, no spinning), so probes leave within ~0.1 ms of due.
+      const waitMs = dueOf(seq) - clock.nowMs();
+      if (waitMs > PRECISE_WAIT_MS) setTimeout(tick, Math.floor(waitMs - PRECISE_WAIT_MS));
+      else {
+        if (waitMs > 0) Atomics.wait(futex, 0, 0, waitMs);
+        setImmediate(tick);
+      }
     };
     tick();
   });
