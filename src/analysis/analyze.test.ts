@@ -47,9 +47,9 @@ describe("failover around the inject", () => {
     expect(f.recovered).toBe(true);
     expect(f.failoverMs).toBe(3375);
     expect(f.outageMs).toBe(3380);
-    // Δ + lag p99 = 10.25 → rounded up to 10.3; the outage has two brackets: 20.25 → 20.3.
+    // Δ + the bracket's send lag = 10.25 → rounded up to 10.3; the outage has two brackets: 20.5.
     expect(f.precisionMs).toBe(10.3);
-    expect(f.outagePrecisionMs).toBe(20.3);
+    expect(f.outagePrecisionMs).toBe(20.5);
     expect(f.vipMoveMs).toBe(3075);
     expect(f.vipMovedTo).toBe("lb-2");
     expect(f.vipMovePrecisionMs).toBeNull();
@@ -94,7 +94,7 @@ describe("failover around the inject", () => {
     const a = drill({}, [INJECT, RESTORE, vipAdded("lb-1", 0)]);
     const f = a.fault!;
     expect([f.outage, f.failoverMs, f.outageMs, f.recovered]).toEqual([null, 0, 0, true]);
-    expect([f.precisionMs, f.outagePrecisionMs]).toEqual([10.3, 20.3]);
+    expect([f.precisionMs, f.outagePrecisionMs]).toEqual([10.3, 20.3]); // no bracket: Δ + lag p99
     expect([f.vipMoveMs, f.vipMovedTo, f.vipOwnerBefore, f.vipOwnerAfter, f.vipOwnerAtEnd]).toEqual([null, null, "lb-1", "lb-1", "lb-1"]);
     expect([f.failbackMs, f.vipMoveBackMs]).toEqual([0, null]);
     // No outage: the fault phase runs from the command start to T_r, and there is no recovered phase.
@@ -158,7 +158,7 @@ describe("failback around the restore", () => {
     const f = drill({ fail: [[5030, 8400, "connect-timeout"], [12_050, 12_800, "reset"]] }).fault!;
     expect(f.failbackOutage).toMatchObject({ startMs: 12_040, endMs: 12_800, firstFailureDueMs: 12_050, failedProbes: 75 });
     expect([f.failbackMs, f.failbackOutageMs, f.failbackRecovered]).toEqual([760, 760, true]);
-    expect([f.failbackPrecisionMs, f.failbackOutagePrecisionMs]).toEqual([10.3, 20.3]);
+    expect([f.failbackPrecisionMs, f.failbackOutagePrecisionMs]).toEqual([10.3, 20.5]);
     expect([f.failoverMs, f.errorsAfterRecovery]).toEqual([3375, 0]);
   });
 
@@ -221,18 +221,20 @@ describe("probe order and gaps", () => {
     expect(f.failoverMs).toBe(3405);
     expect(f.precisionMs).toBe(40.3); // 10.25 + 3·10
     expect(f.outageMs).toBe(3410);
-    expect(f.outagePrecisionMs).toBe(70.3); // 20.25 + 5·10
+    expect(f.outagePrecisionMs).toBe(70.5); // 2·10 + 2·0.25 + 5·10
     expect(a.notes).toEqual(["after the inject: 5 unsent probes widen the brackets", "6 probes were skipped (too many in flight)"]);
   });
 
-  it("reads scheduler lag as nearest-rank percentiles and rounds precision up to 0.1 ms", () => {
+  it("reads scheduler lag as nearest-rank percentiles; a bracket's ± uses its own probes' send lag", () => {
     // Lags 0, 0.01 … 0.99 ms, twenty of each.
     const a = drill({ fail: [[5030, 8400, "connect-timeout"]], lagMs: (due) => ((due / 10) % 100) / 100 });
     expect(a.probes.schedulerLagMs.p50).toBeCloseTo(0.49, 9);
     expect(a.probes.schedulerLagMs.p99).toBeCloseTo(0.98, 9);
     expect(a.probes.schedulerLagMs.max).toBeCloseTo(0.99, 9);
-    expect(a.fault!.precisionMs).toBe(11); // 10.98 → 11.0
-    expect(a.fault!.outagePrecisionMs).toBe(21);
+    // Recovery bracket: probes due 8390 (lag 0.39) and 8400 (lag 0.40) → 10.40; the start bracket
+    // 5020 (0.02) / 5030 (0.03) → outage 20 + 0.03 + 0.40 = 20.43 → 20.5. A stall elsewhere does not widen them.
+    expect(a.fault!.precisionMs).toBe(10.4);
+    expect(a.fault!.outagePrecisionMs).toBe(20.5);
   });
 
   it("analyses only the named stream and only probes due before the end", () => {

@@ -94,13 +94,22 @@ interface Recovery {
 }
 
 function recoveryFigures(ctx: Context, outage: Outage | null, returnedMs: number): Recovery {
-  const { intervalMs } = ctx;
+  const { intervalMs, probes } = ctx;
   const lagP99Ms = ctx.stats.schedulerLagMs.p99;
   const window = outage?.window;
-  // The recovery instant lies between the sends of the last failed and the first recovered probe.
-  const precisionMs = roundUpToTenthMs(intervalMs + lagP99Ms + intervalMs * (window?.unsentInEndBracket ?? 0));
-  const unsentMs = intervalMs * ((window?.unsentInStartBracket ?? 0) + (window?.unsentInEndBracket ?? 0));
-  const outagePrecisionMs = roundUpToTenthMs(2 * intervalMs + lagP99Ms + unsentMs);
+  // A bracket is two neighbouring probes (by seq) on either side of a change; the change happened
+  // between their sends, so its ± is Δ plus the later of their two send lags (plus Δ per unsent probe
+  // between them). Without a bracket (nothing failed, or never recovered) the run's lag p99 stands in.
+  const lag = (p: ProbeEvent | undefined): number | undefined => (p ? p.sentMs - p.dueMs : undefined);
+  const bracketLag = (before: ProbeEvent | undefined, after: ProbeEvent | undefined): number =>
+    before && after ? Math.max(lag(before)!, lag(after)!) : lagP99Ms;
+  const recoveryIndex = outage?.recoveryIndex ?? null;
+  const endLag = recoveryIndex === null ? lagP99Ms : bracketLag(probes[recoveryIndex - 1], probes[recoveryIndex]);
+  const startIndex = window ? probes.findIndex((p) => p.dueMs === window.startMs) : -1;
+  const startLag = startIndex < 0 ? lagP99Ms : bracketLag(probes[startIndex], probes[startIndex + 1]);
+  const precisionMs = roundUpToTenthMs(intervalMs * (1 + (window?.unsentInEndBracket ?? 0)) + endLag);
+  const unsent = (window?.unsentInStartBracket ?? 0) + (window?.unsentInEndBracket ?? 0);
+  const outagePrecisionMs = roundUpToTenthMs(intervalMs * (2 + unsent) + (window ? startLag + endLag : lagP99Ms));
   if (window === undefined) {
     return { outage: null, recovered: true, recoveryMs: null, sinceReturnMs: 0, outageMs: 0, precisionMs, outagePrecisionMs };
   }

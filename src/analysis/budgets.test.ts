@@ -38,7 +38,7 @@ describe("evaluateBudgets", () => {
     });
     expect(results).toEqual([
       { name: "failover", limit: "5.000 s", measured: "3.375 s ± 10.3 ms", precision: "10.3 ms", pass: true },
-      { name: "outage", limit: "3.000 s", measured: "3.380 s ± 20.3 ms", precision: "20.3 ms", pass: false },
+      { name: "outage", limit: "3.000 s", measured: "3.380 s ± 20.5 ms", precision: "20.5 ms", pass: false },
       { name: "failback", limit: "1.000 s", measured: "0 ms ± 10.3 ms", precision: "10.3 ms", pass: true },
       { name: "failed-probes", limit: "0", measured: "337", precision: null, pass: false, detail: "connect-timeout 337" },
       { name: "errors-after-recovery", limit: "0", measured: "0", precision: null, pass: true },

@@ -16,7 +16,9 @@ export function figureLines(report: Report): Array<[string, string]> {
         ? "never recovered before the end of the run"
         : a.outage === null
           ? "0 ms — no probe failed"
-          : `${formatWithPrecision(f.failoverMs, f.precisionMs)}  (fault injected → first probe of a stable recovery)`,
+          : f.failoverMs === 0
+            ? `0 ms ± ${formatDurationMs(f.precisionMs)} — recovered before the inject command returned (it took ${formatDurationMs(a.injectedAtMs - a.injectStartMs)}); see the outage`
+            : `${formatWithPrecision(f.failoverMs, f.precisionMs)}  (fault injected → first probe of a stable recovery)`,
     ]);
     if (a.outage && f.outageMs !== null) {
       lines.push([

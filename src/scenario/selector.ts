@@ -1,12 +1,55 @@
 import { UsageError } from "../common/errors.js";
-import type { Host, Topology } from "../targets/host.js";
-import type { FaultSpec } from "./types.js";
+import { ROLES, type Host, type Role, type Topology } from "../targets/host.js";
+import type { FaultSpec, Selector } from "./types.js";
 
-export { parseSelector, SELECTOR_HELP } from "./selector-syntax.js";
+export const SELECTOR_HELP = "vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1";
+
+/** Host ids as inventories and the lab name them: lower-case hostname characters. */
+const HOST_ID = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Parse a target selector; undefined when it is not one. Host ids are checked for syntax only. */
+export function trySelector(text: string): Selector | undefined {
+  if (text === "vip-owner") return { kind: "vip-owner" };
+  if (text === "vip-backup") return { kind: "vip-backup" };
+  if (text.startsWith("role:")) {
+    const role = text.slice("role:".length);
+    return isRole(role) ? { kind: "role", role } : undefined;
+  }
+  // Not a keyword's near miss ("vip-ownr", "roles:control-plane") taken for a host id.
+  if (HOST_ID.test(text) && !text.startsWith("vip-") && !text.startsWith("role")) return { kind: "host", id: text };
+  return undefined;
+}
+
+/** Parse a target selector (`vip-owner`, `role:control-plane`, `cp-1`, …); a UsageError otherwise. */
+export function parseSelector(text: string): Selector {
+  const selector = trySelector(text);
+  if (!selector) throw new UsageError("VIPDRILL_SELECTOR_INVALID", selectorMessage(text));
+  return selector;
+}
+
+export function selectorMessage(got: string): string {
+  return `expected ${SELECTOR_HELP}, got ${JSON.stringify(got)}`;
+}
+
+function isRole(text: string): text is Role {
+  return (ROLES as readonly string[]).includes(text);
+}
 
 /**
- * The hosts a fault acts on, from its selector and the VIP's holders at the start of the drill,
- * then narrowed by `pick`. Errors name what was looked for and what there is.
+ * The hosts that can hold the VIP: the load balancers (HAProxy + Keepalived), or the control
+ * planes where there are none (kube-vip).
+ */
+export function vipCandidateHosts(topology: Topology): Host[] {
+  const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
+  return lbs.length > 0 ? lbs : topology.hosts.filter((h) => h.roles.includes("control-plane"));
+}
+
+/** Faults that act on control planes only (HAProxy backends, the apiserver's health). */
+const CONTROL_PLANE_FAULTS: ReadonlySet<FaultSpec["type"]> = new Set(["backend-drain", "apiserver-unhealthy"]);
+
+/**
+ * The hosts a fault acts on, from its selector and who holds the VIP at the start of the drill,
+ * narrowed by `pick` (first by host id, random, all). Errors name what was looked for and what there is.
  */
 export function resolveTargets(
   fault: FaultSpec,
@@ -15,20 +58,39 @@ export function resolveTargets(
   random: () => number = Math.random,
 ): Host[] {
   const byId = [...topology.hosts].sort((a, b) => a.id.localeCompare(b.id));
+  const known = byId.map((h) => h.id).join(", ");
+  const where = `${topology.kind} "${topology.name}"`;
+  const holders = [...new Set(vip.holders.length > 0 ? vip.holders : vip.owner !== null ? [vip.owner] : [])].sort();
   const selector = fault.selector;
   let selected: Host[];
   switch (selector.kind) {
-    case "vip-owner":
-      if (vip.holders.length !== 1 || vip.owner === null) {
+    case "vip-owner": {
+      const candidates = vipCandidateHosts(topology)
+        .map((h) => h.id)
+        .sort();
+      if (holders.length === 0) {
         throw new UsageError(
           "VIPDRILL_NO_VIP_OWNER",
-          `fault.target vip-owner: the VIP ${topology.endpoint.vip} is held by ${vip.holders.length === 0 ? "no host" : vip.holders.join(" and ")}, so there is no single owner to fault`,
+          `fault.target vip-owner: no host holds the VIP ${topology.endpoint.vip} (looked on ${candidates.join(", ") || "no host"}), so there is no owner to fault`,
         );
       }
-      selected = byId.filter((h) => h.id === vip.owner);
+      if (holders.length > 1) {
+        throw new UsageError(
+          "VIPDRILL_SEVERAL_VIP_OWNERS",
+          `fault.target vip-owner: the VIP ${topology.endpoint.vip} is held by ${holders.join(" and ")} at once (split brain), so there is no single owner to fault`,
+        );
+      }
+      const owner = holders[0]!;
+      selected = byId.filter((h) => h.id === owner);
+      if (selected.length === 0) {
+        throw new UsageError("VIPDRILL_UNKNOWN_HOST", `fault.target vip-owner: the VIP is held by "${owner}", which is not a host of ${where} (hosts: ${known})`);
+      }
       break;
+    }
     case "vip-backup":
-      selected = byId.filter((h) => h.roles.includes("load-balancer") && !vip.holders.includes(h.id));
+      selected = vipCandidateHosts(topology)
+        .filter((h) => !holders.includes(h.id))
+        .sort((a, b) => a.id.localeCompare(b.id));
       break;
     case "role":
       selected = byId.filter((h) => h.roles.includes(selector.role));
@@ -36,17 +98,23 @@ export function resolveTargets(
     case "host":
       selected = byId.filter((h) => h.id === selector.id);
       if (selected.length === 0) {
-        throw new UsageError(
-          "VIPDRILL_UNKNOWN_HOST",
-          `fault.target: no host "${selector.id}" in ${topology.kind} "${topology.name}" (hosts: ${byId.map((h) => h.id).join(", ")})`,
-        );
+        throw new UsageError("VIPDRILL_UNKNOWN_HOST", `fault.target: no host "${selector.id}" in ${where} (hosts: ${known})`);
       }
       break;
   }
   if (selected.length === 0) {
-    throw new UsageError("VIPDRILL_NO_TARGET", `fault.target ${fault.target}: selects no host in ${topology.kind} "${topology.name}"`);
+    throw new UsageError("VIPDRILL_NO_TARGET", `fault.target ${fault.target}: selects no host in ${where} (hosts: ${known})`);
+  }
+  if (CONTROL_PLANE_FAULTS.has(fault.type)) {
+    const wrong = selected.filter((h) => !h.roles.includes("control-plane"));
+    if (wrong.length > 0) {
+      throw new UsageError(
+        "VIPDRILL_TARGET_ROLE",
+        `fault.target ${fault.target}: ${fault.type} acts on control planes, but ${wrong.map((h) => `${h.id} is a ${h.roles.join(" and ") || "host without a role"}`).join(", ")}`,
+      );
+    }
   }
   if (fault.pick === "all") return selected;
-  if (fault.pick === "random") return [selected[Math.floor(random() * selected.length)]!];
+  if (fault.pick === "random") return [selected[Math.min(selected.length - 1, Math.floor(random() * selected.length))]!];
   return [selected[0]!];
 }
