@@ -37,9 +37,15 @@ export class InjectedFault {
 
   /** Arm dead-man timers (healing after deadManMs), run the inject commands, verify the effect. */
   async inject(deadManMs: number): Promise<{ startMs: number; atMs: number }> {
-    for (const action of this.actions) {
-      if (!action.selfHealing) continue;
-      this.#deadMen.push(await armDeadMan(action.host, `${this.id}-${action.host.id}`, action.restore, deadManMs));
+    try {
+      for (const action of this.actions) {
+        if (!action.selfHealing) continue;
+        this.#deadMen.push(await armDeadMan(action.host, `${this.id}-${action.host.id}`, action.restore, deadManMs));
+      }
+    } catch (error) {
+      // Nothing is faulted yet: cancel the timers already armed, so none fires later for nothing.
+      await this.#disarm();
+      throw new FaultError("VIPDRILL_DEAD_MAN", `${errorMessage(error)}; nothing was injected`, { cause: error });
     }
     this.#state = "injecting";
     const startMs = this.clock.nowMs();
@@ -85,13 +91,18 @@ export class InjectedFault {
         this.manualHeal(),
       );
     }
+    await this.#disarm();
+    this.#state = "restored";
+  }
+
+  async #disarm(): Promise<void> {
     await Promise.all(
       this.#deadMen.map(async (deadMan) => {
         const host = this.topology.hosts.find((h) => h.id === deadMan.hostId);
         if (host) await runCommand(host, deadMan.disarm, this.topology.lifecycle);
       }),
     );
-    this.#state = "restored";
+    this.#deadMen.length = 0;
   }
 
   /** Per host, the commands that heal it by hand. */

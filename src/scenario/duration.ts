@@ -41,7 +41,8 @@ export function describeInput(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return JSON.stringify(value);
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return typeof value;
 }
 
 export const durationMessage = (got: unknown): string => `expected a duration such as 250ms, 5s or 1m, got ${describeInput(got)}`;

@@ -1,14 +1,17 @@
 import { readFile, readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { extname, join, relative, resolve, sep } from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { UsageError } from "../common/errors.js";
 import { packageRoot } from "../common/package-root.js";
-import { normalise, scenarioInput } from "./schema.js";
+import { describeInput } from "./duration.js";
+import { scenarioSchema } from "./schema.js";
 import type { Scenario } from "./types.js";
 
 export const DEFAULT_SCENARIO = "link-pull-vip-owner.yaml";
+const INVALID = "VIPDRILL_SCENARIO_INVALID";
 
+/** The shipped scenarios: `scenarios/` beside package.json, whether running from src/ or dist/. */
 export function builtinScenariosDir(): string {
   return join(packageRoot(), "scenarios");
 }
@@ -17,157 +20,209 @@ export function defaultScenarioFile(): string {
   return join(builtinScenariosDir(), DEFAULT_SCENARIO);
 }
 
-/** The shipped scenario files. */
+/** The shipped scenario files (absolute paths), sorted by name. */
 export async function listScenarios(): Promise<string[]> {
   const dir = builtinScenariosDir();
-  return (await readdir(dir)).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => join(dir, f));
+  return (await readdir(dir))
+    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
-/** Paths in messages are as the user gave them, or relative to the working directory. */
+/** Paths in messages: relative to the working directory when under it, else absolute. */
 function display(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith("..") ? file : rel;
+  const rel = relative(process.cwd(), resolve(file));
+  return rel === "" || rel.startsWith("..") || rel.startsWith(sep) ? resolve(file) : rel;
 }
 
+/**
+ * Read, parse and validate a scenario file. A bare name that is not a file here (`keepalived-stop-vip-owner`)
+ * is looked up among the shipped scenarios.
+ */
 export async function loadScenario(file: string): Promise<Scenario> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new UsageError("VIPDRILL_SCENARIO_NOT_FOUND", `${display(file)}: no such file (the shipped scenarios are in ${display(builtinScenariosDir())}/; \`vipdrill validate\` lists them)`);
-    }
-    throw new UsageError("VIPDRILL_SCENARIO_UNREADABLE", `${display(file)}: cannot read it (${code ?? String(error)})`);
+  const candidates = [file];
+  if (!file.includes("/") && !file.includes(sep)) {
+    candidates.push(join(builtinScenariosDir(), file));
+    if (extname(file) === "") candidates.push(join(builtinScenariosDir(), `${file}.yaml`));
   }
-  return parseScenario(text, file);
+  for (const candidate of candidates) {
+    let text: string;
+    try {
+      text = await readFile(candidate, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") continue;
+      const why = code === "EISDIR" ? "is a directory, not a scenario file" : `cannot be read (${code ?? String(error)})`;
+      throw new UsageError("VIPDRILL_SCENARIO_UNREADABLE", `${display(candidate)}: ${why}`, { cause: error });
+    }
+    return parseScenario(text, candidate);
+  }
+  throw new UsageError(
+    "VIPDRILL_SCENARIO_NOT_FOUND",
+    `${display(file)}: no such file (scenarios are in ${display(builtinScenariosDir())}/; \`vipdrill validate\` lists them)`,
+  );
 }
 
-/** Validate scenario text; every problem is one line `file:line: path: expected …, got …`. */
+/**
+ * Validate scenario text. Every problem is one line, `file:line: path: expected …, got …`, sorted by
+ * line; they are thrown together as one UsageError (VIPDRILL_SCENARIO_INVALID).
+ */
 export function parseScenario(text: string, file: string): Scenario {
   const name = display(file);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.slice(0, 1).map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return `${name}:${pos.line}:${pos.col}: ${e.message.split("\n")[0]} (YAML syntax)`;
+    // One line per position: yaml often reports a second, consequential error at the same spot.
+    const seen = new Set<number>();
+    const lines: string[] = [];
+    for (const error of doc.errors) {
+      if (seen.has(error.pos[0])) continue;
+      seen.add(error.pos[0]);
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      lines.push(`${name}:${line}:${col}: ${yamlMessage(error.code, error.message, keyAt(doc, error.pos[0]))}`);
+    }
+    throw new UsageError(INVALID, lines.join("\n"));
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias to an anchor that does not exist (or an alias bomb): point at the first alias.
+    let line = 1;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
     });
-    throw new UsageError("VIPDRILL_SCENARIO_INVALID", lines.join("\n"));
+    throw new UsageError(INVALID, `${name}:${line}: ${(error as Error).message}`, { cause: error });
   }
-  const data: unknown = doc.toJS();
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new UsageError("VIPDRILL_SCENARIO_INVALID", `${name}:1: expected a mapping with version, name, description and fault, got ${data === null ? "an empty file" : typeof data}`);
+  if (data === null || data === undefined || typeof data !== "object" || Array.isArray(data)) {
+    const got = data === null || data === undefined ? "an empty file" : describeInput(data);
+    throw new UsageError(INVALID, `${name}:${locate(doc, lineCounter, []) ?? 1}: expected a scenario mapping (version, name, description, fault, …), got ${got}`);
   }
-  const result = scenarioInput.safeParse(data);
+  const result = scenarioSchema.safeParse(data);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => formatIssue(issue, doc, lineCounter, name, data));
-    throw new UsageError("VIPDRILL_SCENARIO_INVALID", [...new Set(lines)].join("\n"));
+    const lines = result.error.issues
+      .flatMap((issue) => formatIssue(issue, doc, lineCounter, data))
+      .sort((a, b) => a.line - b.line)
+      .map((l) => `${name}:${l.line}: ${l.text}`);
+    throw new UsageError(INVALID, [...new Set(lines)].join("\n"));
   }
-  return normalise(result.data, file);
+  return { file: resolve(file), ...result.data };
 }
 
-function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Node | undefined; keyNode: Node | undefined } {
+/** The mapping key that starts at an offset, if any (to name a duplicate key). */
+function keyAt(doc: Document, offset: number): string | undefined {
+  let key: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key;
+}
+
+function yamlMessage(code: string, message: string, key: string | undefined): string {
+  if (code === "MULTIPLE_DOCS") return "a scenario is one YAML document, but there is a second one here (after ---)";
+  if (code === "DUPLICATE_KEY" && key !== undefined) return `duplicate key ${JSON.stringify(key)} (map keys must be unique)`;
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+$/, "");
+}
+
+type Path = readonly (string | number)[];
+
+/** The line of the node at a path, or of the nearest one above it that exists (a missing key: its parent's key). */
+function locate(doc: Document, lineCounter: LineCounter, path: Path): number | undefined {
+  const startLine = (n: unknown): number | undefined => {
+    const offset = (n as Node | null | undefined)?.range?.[0];
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
   let node: unknown = doc.contents;
-  let keyNode: Node | undefined;
+  let line = startLine(node);
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      if (!pair) return { node: node, keyNode };
-      keyNode = pair.key as Node;
+      const pair = node.items.find((item) => String(isScalar(item.key) ? item.key.value : item.key) === String(key));
+      if (!pair) return line;
+      // The key's line, not the value's: a block mapping or a folded string starts below its key.
+      line = startLine(pair.key) ?? startLine(pair.value) ?? line;
       node = pair.value;
-    } else if (isSeq(node) && typeof key === "number") {
+    } else if (isSeq(node) && typeof key === "number" && node.items[key] !== undefined) {
       node = node.items[key];
-      keyNode = undefined;
-    } else break;
+      line = startLine(node) ?? line;
+    } else {
+      return line;
+    }
   }
-  return { node: (node as Node | undefined) ?? undefined, keyNode };
+  return line;
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(data: unknown, path: Path): unknown {
   let value = data;
-  for (const key of path) value = value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   return value;
 }
 
-function lineOf(node: Node | undefined, lineCounter: LineCounter): number {
-  const offset = node?.range?.[0];
-  return offset === undefined ? 1 : lineCounter.linePos(offset).line;
+function dotted(path: Path): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
 }
 
-function formatIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, name: string, data: unknown): string {
-  const path = issue.path.filter((k): k is string | number => typeof k !== "symbol");
-  const where = (p: readonly (string | number)[], preferKey = false): string => {
-    const { node, keyNode } = nodeAt(doc, p);
-    return `${name}:${lineOf(preferKey ? (keyNode ?? node) : (node ?? keyNode), lineCounter)}`;
-  };
-  const got = (value: unknown): string => (value === undefined ? "nothing" : JSON.stringify(value));
-  const dotted = (p: readonly (string | number)[]): string => p.map((k) => (typeof k === "number" ? `[${k}]` : k)).join(".").replace(/\.\[/g, "[") || "(top level)";
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  object: "a mapping",
+  array: "a list",
+};
+
+const quote = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
+
+/** One zod issue → one or more `{ line, "path: expected …, got …" }`. Never zod's own JSON. */
+function formatIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, data: unknown): Array<{ line: number; text: string }> {
+  const path: Path = issue.path.filter((k): k is string | number => typeof k !== "symbol");
+  const at = (p: Path, text: string): { line: number; text: string } => ({
+    line: locate(doc, lineCounter, p) ?? 1,
+    text: p.length > 0 ? `${dotted(p)}: ${text}` : text,
+  });
+  const value = valueAt(data, path);
+  const got = `got ${describeInput(value)}`;
   switch (issue.code) {
-    case "unrecognized_keys": {
-      const expected = Object.keys(shapeAt(path, data)).map((k) => JSON.stringify(k));
-      return issue.keys
-        .map((key) => `${where([...path, key], true)}: ${dotted(path)}: unknown key ${JSON.stringify(key)}${expected.length ? ` (expected one of: ${expected.join(", ")})` : ""}`)
-        .join("\n");
+    case "unrecognized_keys":
+      // Our strict() mappings put the keys there are in the message.
+      return issue.keys.map((key) => at([...path, key], `unknown key ${JSON.stringify(key)} (${issue.message})`));
+    case "invalid_union": {
+      const discriminator = "discriminator" in issue ? (issue as { discriminator?: string }).discriminator : undefined;
+      if (discriminator !== undefined) {
+        // zod puts the tag's name on the path already; older versions did not.
+        const tagPath = path[path.length - 1] === discriminator ? path : [...path, discriminator];
+        const options = ((issue as { options?: unknown[] }).options ?? []).map(quote).join(", ");
+        return [at(tagPath, `expected one of ${options}, got ${describeInput(valueAt(data, tagPath))}`)];
+      }
+      break;
     }
     case "invalid_value":
-      return `${where(path)}: ${dotted(path)}: expected ${issue.values.map((v) => JSON.stringify(v)).join(issue.values.length === 1 ? "" : " or ").replace(/ or (?=.* or )/g, ", ")}, got ${got(valueAt(data, path))}`;
-    case "invalid_union": {
-      // A discriminated union whose tag matched no option: say which tags there are.
-      const discriminator = (issue as { discriminator?: string }).discriminator;
-      if (discriminator) {
-        const tagPath = path[path.length - 1] === discriminator ? path : [...path, discriminator];
-        const options = (issue as { options?: unknown[] }).options ?? [];
-        const listed = options.length ? options.map((o) => JSON.stringify(o)).join(", ") : "a known value";
-        return `${where(tagPath)}: ${dotted(tagPath)}: expected one of ${listed}, got ${got(valueAt(data, tagPath))}`;
-      }
-      return `${where(path)}: ${dotted(path)}: ${issue.message}`;
+      if (issue.message.startsWith("expected ")) break;
+      return [at(path, issue.values.length === 1 ? `expected ${quote(issue.values[0])}, ${got}` : `expected one of ${issue.values.map(quote).join(", ")}, ${got}`)];
+    case "invalid_type":
+      if (issue.message.startsWith("expected ")) break;
+      return [at(path, `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, ${got}`)];
+    case "too_small":
+    case "too_big": {
+      if (issue.message.startsWith("expected ")) break;
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const op = issue.code === "too_small" ? (issue.inclusive ? "at least" : "more than") : issue.inclusive ? "at most" : "less than";
+      return [at(path, `expected ${op} ${String(bound)}, ${got}`)];
     }
-    case "invalid_type": {
-      const value = valueAt(data, path);
-      if (value === undefined) return `${where(path.slice(0, -1))}: ${dotted(path)}: required (expected ${issue.expected})`;
-      if (issue.message.startsWith("expected a duration")) return `${where(path)}: ${dotted(path)}: ${issue.message}`;
-      return `${where(path)}: ${dotted(path)}: expected ${issue.expected}, got ${got(value)}`;
-    }
-    default: {
-      const message = issue.message.startsWith("expected") ? issue.message : `${issue.message}, got ${got(valueAt(data, path))}`;
-      return `${where(path)}: ${dotted(path)}: ${message}`;
-    }
+    case "invalid_format":
+      if (issue.message.startsWith("expected ")) break;
+      return [at(path, `expected ${issue.pattern ? `a string matching ${issue.pattern}` : `a ${issue.format}`}, ${got}`)];
+    default:
+      break;
   }
-}
-
-/** The keys the schema knows at a path (for "unknown key" messages). */
-function shapeAt(path: readonly (string | number)[], data: unknown): Record<string, unknown> {
-  let schema: unknown = scenarioInput;
-  const resolve = (s: unknown, at: readonly (string | number)[]): unknown => {
-    const current = unwrap(s) as { shape?: Record<string, unknown>; options?: unknown[] };
-    // A discriminated union: the option whose "type" is the one written.
-    if (current.options) {
-      const written = (valueAt(data, at) as { type?: unknown } | undefined)?.type;
-      return current.options.map(unwrap).find((o) => {
-        const tag = (o as { shape?: { type?: { _zod?: { def?: { values?: unknown[] } } } } }).shape?.type?._zod?.def?.values;
-        return tag?.includes(written);
-      });
-    }
-    return current;
-  };
-  for (let i = 0; i < path.length; i++) {
-    schema = resolve(schema, path.slice(0, i));
-    const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
-    if (!shape) return {};
-    schema = shape[String(path[i])];
-  }
-  schema = resolve(schema, path);
-  return (schema as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
-}
-
-function unwrap(schema: unknown): unknown {
-  let current = schema as { _zod?: { def?: { innerType?: unknown; in?: unknown; type?: string } } } | undefined;
-  for (let i = 0; i < 8 && current?._zod?.def; i++) {
-    const def = current._zod.def;
-    const next = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
-    if (!next) break;
-    current = next;
-  }
-  return current;
+  // Our own messages are whole ("expected …, got …"); anything else gets the value appended.
+  return [at(path, issue.message.startsWith("expected ") ? issue.message : `${issue.message}, ${got}`)];
 }

@@ -7,6 +7,12 @@ export const SELECTOR_HELP = "vip-owner, vip-backup, role:control-plane, role:lo
 /** Host ids as inventories and the lab name them: lower-case hostname characters. */
 const HOST_ID = /^[a-z0-9][a-z0-9._-]*$/;
 
+/**
+ * The selector grammar for editors (JSON Schema `pattern`), the same as trySelector: a keyword, a
+ * role, or a host id that is not a keyword's near miss ("vip-ownr", "roles:control-plane").
+ */
+export const SELECTOR_PATTERN = "^(vip-owner|vip-backup|role:(control-plane|load-balancer)|(?!vip-|role)[a-z0-9][a-z0-9._-]*)$";
+
 /** Parse a target selector; undefined when it is not one. Host ids are checked for syntax only. */
 export function trySelector(text: string): Selector | undefined {
   if (text === "vip-owner") return { kind: "vip-owner" };

@@ -73,7 +73,7 @@ export interface ProbeSpec {
   expect: "version" | "ok";
   /** Stable recovery = this many ms of consecutive successes (N = ceil(ms / Δ)). Default 250. */
   stableMs: number;
-  /** Probes in flight beyond which a due probe is skipped. Default ceil(timeout/interval)+16. */
+  /** Probes in flight beyond which a due probe is skipped. Default ceil(2·timeout/interval)+16. */
   maxInFlight: number;
   /** Keep-alive stream alongside the fresh one: number of pooled connections; 0 = off. Default 0. */
   keepAliveConnections: number;

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
 
 /** Bad input: one line naming the file, the path and what was expected; exit 2; nothing started. */
 describe("vipdrill CLI: input errors", () => {
@@ -68,6 +68,15 @@ describe("vipdrill CLI: input errors", () => {
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/no Docker engine at \/tmp\/vipdrill-no-such\.sock.*setup-engine\.sh/);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("a Docker socket without permission: one line saying what to do; exit 3", async () => {
+    // Run the CLI as an unprivileged user against the root-owned socket.
+    const { spawnSync } = await import("node:child_process");
+    const result = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, CLI, "lab", "status"], { encoding: "utf8", env: { ...process.env, HOME: "/tmp" } });
+    expect(result.status).toBe(3);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/permission denied: run as root, or add your user to the "docker" group/);
   });
 
   it("plan lists every command on every host, including restores, and does nothing", async () => {

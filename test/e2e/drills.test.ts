@@ -115,3 +115,36 @@ describe.sequential("vipdrill run: Ctrl-C during a fault", () => {
     expect((await provider.status("vipdrill-e2e-int")).nodes).toEqual([]);
   }, 600_000);
 });
+
+describe.sequential("vipdrill lab up | status | down, and drills on a running lab", () => {
+  const name = "vipdrill-e2e-lab";
+  afterAll(async () => {
+    await runCli(["lab", "down", "--lab-name", name]);
+  });
+
+  it("lab up, a second lab up refused, a drill reuses the running lab and leaves it up, lab down removes it", async () => {
+    const up = await runCli(["lab", "up", "--lab-name", name]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/is up in [\d.]+ s: VIP 172\.30\.213\.200:6443/);
+
+    const again = await runCli(["lab", "up", "--lab-name", name]);
+    expect(again.code).toBe(3);
+    expect(again.stderr.trim().split("\n").pop()).toMatch(/already running/);
+
+    const status = await runCli(["lab", "status", "--lab-name", name]);
+    expect(status.stdout.match(/running/g)?.length).toBe(5);
+
+    // (f) kubelet stop: nothing should move, and clients should not notice.
+    const dir = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
+    const drill = await runCli(["run", "--lab-name", name, "--reports", dir, "scenarios/kubelet-stop-control-plane.yaml"]);
+    expect(drill.code, drill.stderr).toBe(0);
+    const [report] = (await reportsIn(dir)) as unknown as Report[];
+    expect(report!.faults[0]!.failedProbes).toBe(0);
+    expect(report!.faults[0]!.vipMoveMs).toBeNull();
+    expect((await runCli(["lab", "status", "--lab-name", name])).stdout.match(/running/g)?.length).toBe(5);
+
+    const down = await runCli(["lab", "down", "--lab-name", name]);
+    expect(down.code).toBe(0);
+    expect((await runCli(["lab", "status", "--lab-name", name])).stdout).toMatch(/not running/);
+  }, 300_000);
+});
