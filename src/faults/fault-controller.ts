@@ -1,3 +1,4 @@
+import pRetry from "p-retry";
 import type { Clock } from "../common/clock.js";
 import { RestoreError, UsageError, errorMessage } from "../common/errors.js";
 import type { Timeline } from "../engine/timeline.js";
@@ -75,15 +76,17 @@ export class InjectedFault {
     const runs = await Promise.all(this.actions.map((a) => this.#run(a.host, a.restore)));
     const atMs = this.clock.nowMs();
     this.timeline.append({ type: "fault-restored", faultId: this.id, fault: this.spec.type, hosts: this.hosts, startMs, atMs });
-    // Some effects take a moment to show (a unit starting, a link's routes); verify with a few retries.
+    // Some effects take a moment to show (a unit starting, a link's routes): check again for ~5 s.
     let problems: string[] = [];
-    for (let attempt = 0; attempt < 20; attempt++) {
-      problems = (await Promise.all(this.actions.map((a) => a.restored().catch((e: unknown) => errorMessage(e))))).filter(
-        (m): m is string => m !== undefined,
-      );
-      if (problems.length === 0) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await pRetry(
+      async () => {
+        problems = (await Promise.all(this.actions.map((a) => a.restored().catch((e: unknown) => errorMessage(e))))).filter(
+          (m): m is string => m !== undefined,
+        );
+        if (problems.length > 0) throw new Error(problems.join("; "));
+      },
+      { retries: 20, factor: 1, minTimeout: 250, maxTimeout: 250 },
+    ).catch(() => undefined);
     const failedRuns = runs.filter((r): r is string => r !== undefined);
     if (problems.length > 0 || failedRuns.length > 0) {
       throw new RestoreError(
