@@ -3,6 +3,9 @@ import type { Timeline } from "../engine/timeline.js";
 import type { ExecStream, Host } from "../targets/host.js";
 import { parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
 
+/** How soon a host whose stream ended is watched again. */
+const WATCH_RETRY_MS = 250;
+
 interface HostVipState {
   hasVip: boolean;
   linkUp: boolean;
@@ -15,7 +18,8 @@ interface HostVipState {
  */
 export class VipObserver {
   readonly #states = new Map<string, HostVipState>();
-  readonly #streams: ExecStream[] = [];
+  readonly #streams = new Map<string, ExecStream>();
+  #stopping = false;
 
   constructor(
     private readonly hosts: readonly Host[],
@@ -29,35 +33,57 @@ export class VipObserver {
     return [...this.#states].filter(([, s]) => s.held).map(([id]) => id).sort();
   }
 
+  /** Resolves once every host's stream is up and its current state read. */
   async start(): Promise<void> {
-    await Promise.all(
-      this.hosts.map(async (host) => {
-        // Subscribe first, then read the current state, so no change can fall between the two.
-        // -ts: each event carries the host's own timestamp; where the host shares our clock (the lab)
-        // that is when it happened, not when its line reached us.
-        const stream = await host.transport.stream(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"], (line) =>
-          this.#onLine(host, line),
-        );
-        this.#streams.push(stream);
-        const [addr, link] = await Promise.all([
-          host.transport.exec(["ip", "-o", "addr", "show", "dev", host.vipInterface], { timeoutMs: 10_000 }),
-          host.transport.exec(["ip", "-o", "link", "show", "dev", host.vipInterface], { timeoutMs: 10_000 }),
-        ]);
-        const state = this.#state(host.id);
-        state.hasVip = addr.stdout.split("\n").some((l) => {
-          const event = parseIpMonitorLine(l);
-          return event?.kind === "addr" && event.address === this.vip;
-        });
-        const linkEvent = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
-        state.linkUp = linkEvent?.kind === "link" ? linkEvent.up : false;
-        this.#update(host.id, state, this.clock.nowMs());
-      }),
-    );
+    await Promise.all(this.hosts.map((host) => this.#watch(host)));
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.#streams.map((s) => s.stop()));
-    this.#streams.length = 0;
+    this.#stopping = true;
+    await Promise.all([...this.#streams.values()].map((s) => s.stop()));
+    this.#streams.clear();
+  }
+
+  /**
+   * Subscribe first, then read the current state, so no change can fall between the two. When a
+   * stream ends on its own (the node was killed, the connection dropped) the host holds nothing we
+   * can see: it is marked so, and watched again as soon as it answers.
+   */
+  async #watch(host: Host): Promise<void> {
+    // -ts: each event carries the host's own timestamp; where the host shares our clock (the lab)
+    // that is when it happened, not when its line reached us.
+    const stream = await host.transport.stream(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"], (line) =>
+      this.#onLine(host, line),
+    );
+    if (this.#stopping) return stream.stop();
+    this.#streams.set(host.id, stream);
+    void stream.done.then(() => this.#lost(host));
+    const [addr, link] = await Promise.all([
+      host.transport.exec(["ip", "-o", "addr", "show", "dev", host.vipInterface], { timeoutMs: 10_000 }),
+      host.transport.exec(["ip", "-o", "link", "show", "dev", host.vipInterface], { timeoutMs: 10_000 }),
+    ]);
+    if (addr.exitCode !== 0 || link.exitCode !== 0) throw new Error(`cannot read ${host.vipInterface} on ${host.id}`);
+    const state = this.#state(host.id);
+    state.hasVip = addr.stdout.split("\n").some((l) => {
+      const event = parseIpMonitorLine(l);
+      return event?.kind === "addr" && event.address === this.vip;
+    });
+    const linkEvent = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
+    state.linkUp = linkEvent?.kind === "link" ? linkEvent.up : false;
+    this.#update(host.id, state, this.clock.nowMs());
+  }
+
+  #lost(host: Host): void {
+    if (this.#stopping) return;
+    this.#streams.delete(host.id);
+    const state = this.#state(host.id);
+    state.hasVip = false;
+    this.#update(host.id, state, this.clock.nowMs());
+    const retry = (): void => {
+      if (this.#stopping) return;
+      this.#watch(host).catch(() => setTimeout(retry, WATCH_RETRY_MS));
+    };
+    setTimeout(retry, WATCH_RETRY_MS);
   }
 
   #state(id: string): HostVipState {
