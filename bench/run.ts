@@ -62,15 +62,24 @@ async function main(): Promise<void> {
   const lab = await provider.up(plan, { owner: `run:${process.pid}`, reuse: false });
   line("lab up, images cached (healthy)", `${((performance.now() - t) / 1000).toFixed(2)} s`);
   try {
-    process.stdout.write("\nfresh-TLS probe rate (10 s each): rate → scheduler lag p50/p99, ok/sent, skipped, latency p99\n");
+    // Scheduler lag on 2 shared cores is noisy: three 10 s runs per rate, judged on the median p99.
+    process.stdout.write("\nfresh-TLS probe rate, 3 × 10 s each: rate → scheduler lag p50 / p99 of each run (median p99), ok/sent, skipped, latency p99\n");
     let best = 0;
     for (const rate of [100, 150, 200, 250, 300, 400]) {
-      const r = await probeRate(lab.topology, rate, 10);
-      const verdict = r.lagP99 <= 2 && r.ok === r.sent && r.skipped === 0;
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await probeRate(lab.topology, rate, 10));
+      const medianP99 = runs.map((r) => r.lagP99).sort((a, b) => a - b)[1]!;
+      const allOk = runs.every((r) => r.ok === r.sent && r.skipped === 0);
+      const verdict = medianP99 <= 2 && allOk;
       if (verdict) best = rate;
-      line(`  ${rate}/s`, `lag ${r.lagP50.toFixed(2)}/${r.lagP99.toFixed(2)} ms, ${r.ok}/${r.sent} ok, ${r.skipped} skipped, p99 ${r.latP99.toFixed(1)} ms ${verdict ? "✓" : "✗"}`);
+      line(
+        `  ${rate}/s`,
+        `lag ${runs.map((r) => `${r.lagP50.toFixed(2)}/${r.lagP99.toFixed(2)}`).join(", ")} ms (median p99 ${medianP99.toFixed(2)}), ` +
+          `${runs.reduce((n, r) => n + r.ok, 0)}/${runs.reduce((n, r) => n + r.sent, 0)} ok, ${runs.reduce((n, r) => n + r.skipped, 0)} skipped, ` +
+          `p99 ${Math.max(...runs.map((r) => r.latP99)).toFixed(1)} ms ${verdict ? "✓" : "✗"}`,
+      );
     }
-    line("highest rate with lag p99 ≤ 2 ms, all ok", `${best}/s`);
+    line("highest rate with median lag p99 ≤ 2 ms, all ok", `${best}/s`);
 
     const minutes = Number(process.env.BENCH_MEMORY_MINUTES ?? 10);
     process.stdout.write(`\nmemory of a ${minutes}-minute probe run at 200/s (timeline kept in memory, as in a drill)\n`);

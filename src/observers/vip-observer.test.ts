@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { MonotonicClock, sleep } from "../common/clock.js";
+import { Timeline } from "../engine/timeline.js";
+import { systemctlService, type ExecResult, type ExecStream, type ExecTransport, type Host } from "../targets/host.js";
+import { VipObserver } from "./vip-observer.js";
+
+const VIP = "10.0.0.200";
+
+/** A host whose `ip` state and monitor stream the test drives (a unit test of the observer's logic). */
+class FakeHost implements ExecTransport {
+  readonly kind = "docker" as const;
+  readonly sharesClock = false;
+  hasVip = false;
+  alive = true;
+  emit: (line: string) => void = () => undefined;
+  end: () => void = () => undefined;
+
+  async exec(argv: readonly string[]): Promise<ExecResult> {
+    const base = { argv, signal: null, stderr: "", durationMs: 1, timedOut: false };
+    if (!this.alive) return { ...base, exitCode: 1, stdout: "", stderr: "container is not running" };
+    const stdout = argv.includes("addr")
+      ? `2: eth0    inet 10.0.0.21/24 scope global eth0\n${this.hasVip ? `2: eth0    inet ${VIP}/24 scope global secondary eth0\n` : ""}`
+      : "2: eth0@if9: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n";
+    return { ...base, exitCode: 0, stdout };
+  }
+
+  async stream(_argv: readonly string[], onLine: (line: string) => void): Promise<ExecStream> {
+    if (!this.alive) throw new Error("container is not running");
+    let finish: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    this.emit = onLine;
+    this.end = finish;
+    return { done, stop: async () => finish() };
+  }
+}
+
+const hostOf = (id: string, transport: FakeHost): Host => ({
+  id,
+  address: id,
+  roles: ["load-balancer"],
+  labels: {},
+  transport,
+  vipInterface: "eth0",
+  service: systemctlService,
+});
+
+describe("VIP observer", () => {
+  it("turns monitor lines into vip-added / vip-removed, and a downed link into not holding", async () => {
+    const a = new FakeHost();
+    a.hasVip = true;
+    const b = new FakeHost();
+    const timeline = new Timeline();
+    const observer = new VipObserver([hostOf("lb-1", a), hostOf("lb-2", b)], VIP, timeline, new MonotonicClock());
+    await observer.start();
+    expect(observer.holders()).toEqual(["lb-1"]);
+    a.emit("2: eth0@if9: <BROADCAST,MULTICAST> mtu 1500 state DOWN");
+    b.emit(`2: eth0    inet ${VIP}/24 scope global secondary eth0`);
+    expect(observer.holders()).toEqual(["lb-2"]);
+    b.emit(`Deleted 2: eth0    inet ${VIP}/24 scope global secondary eth0`);
+    expect(observer.holders()).toEqual([]);
+    expect(timeline.events.map((e) => (e.type === "vip-added" || e.type === "vip-removed" ? `${e.type} ${e.host}` : e.type))).toEqual([
+      "vip-added lb-1",
+      "vip-removed lb-1",
+      "vip-added lb-2",
+      "vip-removed lb-2",
+    ]);
+    await observer.stop();
+  });
+
+  it("a host whose stream ends (killed) holds nothing, and is watched again when it is back", async () => {
+    const a = new FakeHost();
+    a.hasVip = true;
+    const timeline = new Timeline();
+    const observer = new VipObserver([hostOf("lb-1", a)], VIP, timeline, new MonotonicClock());
+    await observer.start();
+    a.alive = false;
+    a.end();
+    await sleep(10);
+    expect(observer.holders()).toEqual([]);
+    a.alive = true; // restarted, and Keepalived took the VIP back
+    await sleep(600);
+    expect(observer.holders()).toEqual(["lb-1"]);
+    a.emit(`Deleted 2: eth0    inet ${VIP}/24 scope global secondary eth0`);
+    expect(observer.holders()).toEqual([]);
+    await observer.stop();
+  });
+});
