@@ -3,16 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { TimelineEvent } from "../engine/timeline.js";
 import type { Budgets } from "../scenario/types.js";
 import { analyzeRun } from "./analyze.js";
-import { injected, probes, restored, shuffled, vipAdded, vipRemoved, type SyntheticProbes } from "../../test/helpers/synthetic-timeline.js";
+import { injected, probes, restored, shuffled, vipAdded, vipRemoved, type SyntheticProbes, DEFAULT_BUDGETS } from "../../test/helpers/synthetic-timeline.js";
 
-const BUDGETS: Budgets = {
-  failoverMs: 5000,
-  errorsAfterRecovery: 0,
-  vipMove: "any",
-  splitBrain: "forbid",
-  healthyAfterRestore: true,
-  latency: {},
-};
+const BUDGETS: Budgets = DEFAULT_BUDGETS;
 
 // Δ 10 ms, N = 25 (250 ms), a link pulled at 5000 returning at T_f = 5025, restored 12000 → T_r = 12040.
 const RUN = { from: 0, to: 20_000, intervalMs: 10, lagMs: 0.25 } as const;

@@ -3,17 +3,10 @@ import type { TimelineEvent } from "../engine/timeline.js";
 import type { Budgets } from "../scenario/types.js";
 import { analyzeRun } from "./analyze.js";
 import { evaluateBudgets } from "./budgets.js";
-import { injected, probes, restored, vipAdded, vipRemoved, type SyntheticProbes } from "../../test/helpers/synthetic-timeline.js";
+import { injected, probes, restored, vipAdded, vipRemoved, type SyntheticProbes, DEFAULT_BUDGETS } from "../../test/helpers/synthetic-timeline.js";
 import { verdictOf } from "./verdict.js";
 
-const DEFAULTS: Budgets = {
-  failoverMs: 5000,
-  errorsAfterRecovery: 0,
-  vipMove: "any",
-  splitBrain: "forbid",
-  healthyAfterRestore: true,
-  latency: {},
-};
+const DEFAULTS: Budgets = DEFAULT_BUDGETS;
 const VIP_MOVE = [vipAdded("lb-1", 0), vipRemoved("lb-1", 5030), vipAdded("lb-2", 8100), vipRemoved("lb-2", 12_499), vipAdded("lb-1", 12_500)];
 const latencyMs = (due: number): number => (due < 5000 ? 1 + ((due / 10) % 100) / 1000 : due < 12_040 ? 1.5 : 1.25);
 

@@ -1,14 +1,9 @@
 /** The shape of report.json (version 1). Times are ms since the run origin unless named *At (ISO). */
+import type { BudgetResult } from "../analysis/types.js";
 import type { TimelineEvent } from "../engine/timeline.js";
 
-export interface ReportBudget {
-  name: string;
-  limit: string;
-  measured: string;
-  precision: string | null;
-  pass: boolean;
-  detail?: string;
-}
+/** A budget as judged by analysis/budgets.ts. */
+export type ReportBudget = BudgetResult;
 
 export interface ReportFault {
   id: string;

@@ -2,6 +2,7 @@
  * Synthetic timelines with known answers, for the analysis tests (and for trying a definition by
  * hand). Probe k of a stream is due at k·Δ; ranges are [fromMs, toMs) of due times.
  */
+import type { Budgets } from "../../src/scenario/types.js";
 import type { FaultEvent, ProbeErrorKind, TimelineEvent, VipEvent } from "../../src/engine/timeline.js";
 
 export interface SyntheticProbes {
@@ -70,3 +71,13 @@ export function shuffled<T>(items: readonly T[], seed = 1): T[] {
   }
   return out;
 }
+
+/** The scenario budgets' defaults (failover 5 s, nothing else set but what has a default). */
+export const DEFAULT_BUDGETS: Budgets = {
+  failoverMs: 5000,
+  errorsAfterRecovery: 0,
+  vipMove: "any",
+  splitBrain: "forbid",
+  healthyAfterRestore: true,
+  latency: {},
+};
