@@ -45,6 +45,12 @@ export function figureLines(report: Report): Array<[string, string]> {
     }
     if (a.flaps > 0 || a.errorsAfterRecovery > 0) lines.push(["after recovery", `${a.errorsAfterRecovery} failed probes, ${a.flaps} flaps`]);
   }
+  // Keepalived's own account, as evidence beside the probes' (state changes after the baseline).
+  const from = a?.injectStartMs ?? 0;
+  const vrrp = report.timeline
+    .filter((e) => e.type === "vrrp-state" && e.atMs >= from)
+    .map((e) => (e.type === "vrrp-state" ? `${e.host} ${e.state} T+${formatDurationMs(e.atMs)}` : ""));
+  if (vrrp.length > 0) lines.push(["keepalived", vrrp.join(", ")]);
   const p = report.probes;
   const kinds = Object.entries(p.byOutcome)
     .filter(([k]) => k !== "ok")

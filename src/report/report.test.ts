@@ -1,0 +1,75 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { injected, probes, restored, vipAdded, vipRemoved } from "../../test/helpers/synthetic-timeline.js";
+import { Timeline } from "../engine/timeline.js";
+import { parseScenario } from "../scenario/load.js";
+import type { Topology } from "../targets/host.js";
+import { buildReport, writeReport } from "./report.js";
+import { renderSummary } from "./summary.js";
+
+const scenario = parseScenario(
+  "version: 1\nname: link-pull\ndescription: pull the link\nprobes:\n  interval: 10ms\nfault:\n  type: link-down\n  target: vip-owner\nbudgets:\n  failover: 3s\n  vipMove: must\n",
+  join(process.cwd(), "s.yaml"),
+);
+const topology = { kind: "lab", name: "t", hosts: [], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } } as unknown as Topology;
+
+/** A synthetic drill: fault at 5.000 s (command 4.950–5.000), probes fail 5.030–8.400, VIP moves at 8.100. */
+function report() {
+  const timeline = new Timeline();
+  for (const e of [
+    ...probes({ from: 0, to: 20_000, intervalMs: 10, lagMs: 0.2, fail: [[5030, 8400, "connect-timeout"]] }),
+    vipAdded("lb-1", 0),
+    injected(4950, 5000),
+    vipRemoved("lb-1", 5010),
+    vipAdded("lb-2", 8100),
+    restored(12_950, 13_000),
+  ]) {
+    timeline.append(e);
+  }
+  return buildReport({
+    scenario,
+    topology,
+    timeline,
+    startedAt: new Date("2026-11-25T05:00:00.000Z"),
+    outcome: { targets: ["lb-1"], fault: undefined, endMs: 20_000, error: undefined, observerLatencyMs: 1 },
+    aborted: undefined,
+  });
+}
+
+describe("reports", () => {
+  it("report.json carries the verdict and, per fault, failover/outage/VIP move with their precision", () => {
+    const r = report();
+    expect(r.verdict).toBe("fail"); // failover 3.400 s > the 3 s budget
+    expect(r.faults).toHaveLength(1);
+    expect(r.faults[0]).toMatchObject({ failoverMs: 3400, outageMs: 3380, vipMoveMs: 3100, precisionMs: 10.2, vipMovePrecisionMs: 1 });
+    expect(r.budgets.find((b) => b.name === "failover")).toMatchObject({ pass: false, measured: "3.400 s ± 10.2 ms", limit: "3.000 s" });
+    expect(r.budgets.find((b) => b.name === "vip-move")).toMatchObject({ pass: true });
+  });
+
+  it("writes report.json, summary.md and junit.xml; JUnit has a failing case per breached budget", async () => {
+    const dir = await writeReport(report(), await mkdtemp(join(tmpdir(), "vipdrill-report-")));
+    expect(dir).toMatch(/2026-11-25T05-00-00Z-link-pull$/);
+    const json = JSON.parse(await readFile(join(dir, "report.json"), "utf8")) as { verdict: string; timeline: unknown[] };
+    expect(json.verdict).toBe("fail");
+    expect(json.timeline.length).toBeGreaterThan(2000);
+    const junit = await readFile(join(dir, "junit.xml"), "utf8");
+    const cases = [...junit.matchAll(/<testcase [^>]*name="([^"]*)"(\/>|>\s*<failure message="([^"]*)")/g)];
+    expect(cases.map((c) => c[1]!.split(":")[0])).toEqual(["failover", "errors-after-recovery", "vip-move", "split-brain", "healthy-after-restore"]);
+    expect(cases.filter((c) => c[3] !== undefined).map((c) => c[3])).toEqual(["failover breached: 3.400 s ± 10.2 ms, limit 3.000 s"]);
+    expect(junit).toMatch(/<testsuites name="vipdrill" tests="5" failures="1" errors="0"/);
+    const md = await readFile(join(dir, "summary.md"), "utf8");
+    expect(md).toMatch(/^# link-pull: ❌ fail/);
+    expect(md).toContain("| failover | 3.400 s ± 10.2 ms | 3.000 s | ✗ |");
+  });
+
+  it("the terminal summary shows each figure with its ± and each budget ✓/✗", () => {
+    const text = renderSummary(report(), { isTTY: false } as NodeJS.WriteStream);
+    expect(text).toContain("link-pull — FAIL");
+    expect(text).toMatch(/failover\s+3\.400 s ± 10\.2 ms/);
+    expect(text).toMatch(/VIP\s+lb-1 → lb-2 in 3\.100 s ± 1 ms after the fault/);
+    expect(text).toMatch(/✗ failover\s+3\.400 s ± 10\.2 ms\s+\(limit 3\.000 s\)/);
+    expect(text).toMatch(/✓ vip-move/);
+  });
+});
