@@ -36,7 +36,8 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   const skipped = events.filter((e) => e.type === "probe-skipped" && e.stream === stream && e.dueMs < endMs).length;
   const stats = probeStats(probes, skipped);
   const vipEvents = vipEventsOf(events, endMs);
-  const notes: string[] = [];
+  // What the drill itself noted (a target re-resolved, …) comes first.
+  const notes: string[] = input.events.flatMap((e) => (e.type === "note" ? [e.message] : []));
 
   const injects = events.filter((e): e is FaultEvent => e.type === "fault-injected");
   const inject = injects[0];

@@ -115,11 +115,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     await vipObserver.start();
     observerLatencyMs = VipObserver.precisionMs(vipCandidates(topology), await observerLatency(vipCandidates(topology)));
     await keepalived.start();
-    const holders = vipObserver.holders();
-    const targetHosts = resolveTargets(scenario.fault, topology, {
-      owner: holders.length === 1 ? holders[0]! : null,
-      holders,
-    });
+    // Resolved and prechecked now, so a bad target fails before anything is done…
+    const resolve = (): Host[] => {
+      const holders = vipObserver.holders();
+      return resolveTargets(scenario.fault, topology, { owner: holders.length === 1 ? holders[0]! : null, holders });
+    };
+    let targetHosts = resolve();
     targets = targetHosts.map((h) => h.id);
     fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock);
     options.onTargets?.(fault);
@@ -132,6 +133,18 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     checkAbort();
 
     phase("fault");
+    // …and a selector that follows the VIP is resolved again at the fault: "the VIP owner" is the owner
+    // now, even if the VIP moved during the baseline (a preemption just after the lab came up).
+    if (scenario.fault.selector.kind === "vip-owner" || scenario.fault.selector.kind === "vip-backup") {
+      const now = resolve();
+      if (now.map((h) => h.id).join() !== targets.join()) {
+        timeline.append({ type: "note", atMs: clock.nowMs(), message: `${scenario.fault.target} is now ${now.map((h) => h.id).join(", ")} (was ${targets.join(", ")} when the drill started)` });
+        targetHosts = now;
+        targets = targetHosts.map((h) => h.id);
+        fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock);
+        options.onTargets?.(fault);
+      }
+    }
     await fault.inject(scenario.holdMs + (options.deadManGraceMs ?? DEFAULT_DEAD_MAN_GRACE_MS));
     await sleep(scenario.holdMs, signal);
     checkAbort();

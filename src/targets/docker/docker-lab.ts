@@ -1,7 +1,8 @@
 import type Docker from "dockerode";
 import { createHash } from "node:crypto";
 import { AbortedError, LabError, UsageError, VipdrillError, errorMessage } from "../../common/errors.js";
-import { waitUntilHealthy } from "../../engine/readiness.js";
+import { vipHolders, waitUntilHealthy } from "../../engine/readiness.js";
+import { sleep } from "../../common/clock.js";
 import { dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4.js";
 import type { LabSpec } from "../../scenario/types.js";
 import { systemctlService, type Host, type NodeLifecycle, type Role, type Topology } from "../host.js";
@@ -184,6 +185,7 @@ export class DockerLabProvider {
       const topology = await this.#topology(plan);
       progress(`lab "${plan.name}": waiting until healthy`);
       await waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
+      await this.#waitForMaster(plan, topology, options.signal, progress);
       return { plan, topology, created: true };
     } catch (error) {
       // VIPDRILL_KEEP_FAILED_LAB=1 keeps a lab that did not come up, to look inside it.
@@ -193,6 +195,26 @@ export class DockerLabProvider {
         cause: error,
       });
     }
+  }
+
+  /**
+   * A new lab is steady only once VRRP has converged on the intended master (the first balancer,
+   * priority 101): the backup often wins the first election while the master's check script is still
+   * rising, and the master then preempts — which must not happen in the middle of a drill's baseline.
+   */
+  async #waitForMaster(plan: LabPlan, topology: Topology, signal: AbortSignal | undefined, progress: ProgressFn): Promise<void> {
+    const master = plan.nodes.filter((n) => n.role === "load-balancer").map((n) => n.id).sort()[0];
+    if (!master) return;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let holders: string[] = [];
+    while (Date.now() < deadline) {
+      if (signal?.aborted) throw new AbortedError("interrupted while the lab was starting");
+      holders = await vipHolders(topology);
+      if (holders.length === 1 && holders[0] === master) return;
+      progress(`lab "${plan.name}": waiting for the VIP to settle on ${master} (now on ${holders.join("+") || "none"})`);
+      await sleep(200, signal);
+    }
+    throw new LabError("VIPDRILL_LAB_NOT_READY", `lab "${plan.name}": the VIP did not settle on ${master} (held by ${holders.join(", ") || "none"})`);
   }
 
   /** Remove every container and network labelled with this lab. Safe to call on a lab that is gone. */
