@@ -1,10 +1,8 @@
 import type { Clock } from "../common/clock.js";
 import type { Timeline } from "../engine/timeline.js";
 import type { ExecStream, Host } from "../targets/host.js";
+import { HostWatch } from "./host-watch.js";
 import { parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
-
-/** How soon a host whose stream ended is watched again. */
-const WATCH_RETRY_MS = 250;
 
 interface HostVipState {
   hasVip: boolean;
@@ -18,8 +16,10 @@ interface HostVipState {
  */
 export class VipObserver {
   readonly #states = new Map<string, HostVipState>();
-  readonly #streams = new Map<string, ExecStream>();
-  #stopping = false;
+  readonly #watch = new HostWatch(
+    (host) => this.#open(host),
+    (host) => this.#lost(host),
+  );
 
   constructor(
     private readonly hosts: readonly Host[],
@@ -35,34 +35,28 @@ export class VipObserver {
 
   /** Resolves once every host's stream is up and its current state read. */
   async start(): Promise<void> {
-    await Promise.all(this.hosts.map((host) => this.#watch(host)));
+    await this.#watch.start(this.hosts);
   }
 
   async stop(): Promise<void> {
-    this.#stopping = true;
-    await Promise.all([...this.#streams.values()].map((s) => s.stop()));
-    this.#streams.clear();
+    await this.#watch.stop();
   }
 
-  /**
-   * Subscribe first, then read the current state, so no change can fall between the two. When a
-   * stream ends on its own (the node was killed, the connection dropped) the host holds nothing we
-   * can see: it is marked so, and watched again as soon as it answers.
-   */
-  async #watch(host: Host): Promise<void> {
+  /** Subscribe first, then read the current state, so no change can fall between the two. */
+  async #open(host: Host): Promise<ExecStream> {
     // -ts: each event carries the host's own timestamp; where the host shares our clock (the lab)
     // that is when it happened, not when its line reached us.
     const stream = await host.transport.stream(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"], (line) =>
       this.#onLine(host, line),
     );
-    if (this.#stopping) return stream.stop();
-    this.#streams.set(host.id, stream);
-    void stream.done.then(() => this.#lost(host));
     const [addr, link] = await Promise.all([
       host.transport.exec(["ip", "-o", "addr", "show", "dev", host.vipInterface], { timeoutMs: 10_000 }),
       host.transport.exec(["ip", "-o", "link", "show", "dev", host.vipInterface], { timeoutMs: 10_000 }),
     ]);
-    if (addr.exitCode !== 0 || link.exitCode !== 0) throw new Error(`cannot read ${host.vipInterface} on ${host.id}`);
+    if (addr.exitCode !== 0 || link.exitCode !== 0) {
+      await stream.stop();
+      throw new Error(`cannot read ${host.vipInterface} on ${host.id}`);
+    }
     const state = this.#state(host.id);
     state.hasVip = addr.stdout.split("\n").some((l) => {
       const event = parseIpMonitorLine(l);
@@ -71,19 +65,14 @@ export class VipObserver {
     const linkEvent = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
     state.linkUp = linkEvent?.kind === "link" ? linkEvent.up : false;
     this.#update(host.id, state, this.clock.nowMs());
+    return stream;
   }
 
+  /** A host we lost sight of (killed, unreachable) holds nothing we can see. */
   #lost(host: Host): void {
-    if (this.#stopping) return;
-    this.#streams.delete(host.id);
     const state = this.#state(host.id);
     state.hasVip = false;
     this.#update(host.id, state, this.clock.nowMs());
-    const retry = (): void => {
-      if (this.#stopping) return;
-      this.#watch(host).catch(() => setTimeout(retry, WATCH_RETRY_MS));
-    };
-    setTimeout(retry, WATCH_RETRY_MS);
   }
 
   #state(id: string): HostVipState {
