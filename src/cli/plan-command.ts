@@ -1,11 +1,11 @@
 import { MonotonicClock } from "../common/clock.js";
-import { DEFAULT_DEAD_MAN_GRACE_MS, vipCandidates } from "../engine/runner.js";
+import { DEFAULT_DEAD_MAN_GRACE_MS } from "../engine/runner.js";
 import { Timeline } from "../engine/timeline.js";
 import { renderCommand } from "../faults/command.js";
 import { prepareFault } from "../faults/fault-controller.js";
 import { formatDurationMs } from "../analysis/format.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
-import { resolveTargets } from "../scenario/selector.js";
+import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
 import { planLab, HAPROXY_BACKEND, HAPROXY_SOCKET } from "../targets/docker/docker-lab.js";
 import type { ExecTransport, Host, Topology } from "../targets/host.js";
@@ -51,7 +51,7 @@ function plannedTopology(scenario: Scenario, labName: string): Topology {
 export async function describePlan(scenario: Scenario, labName: string): Promise<string> {
   const topology = plannedTopology(scenario, labName);
   // The VIP owner is only known at run time; in a healthy lab it is the highest-priority load balancer.
-  const candidates = vipCandidates(topology);
+  const candidates = vipCandidateHosts(topology);
   const assumedOwner = candidates[0]?.id ?? null;
   const targets = resolveTargets(scenario.fault, topology, { owner: assumedOwner, holders: assumedOwner ? [assumedOwner] : [] });
   const fault = await prepareFault("f1", scenario.fault, targets, topology, new Timeline(), new MonotonicClock(), { dryRun: true });

@@ -4,7 +4,7 @@ import { prepareFault, type InjectedFault } from "../faults/fault-controller.js"
 import { KeepalivedObserver } from "../observers/keepalived-observer.js";
 import { VipObserver } from "../observers/vip-observer.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
-import { resolveTargets } from "../scenario/selector.js";
+import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
 import type { Host, Topology } from "../targets/host.js";
 import type { PhaseName, Timeline } from "./timeline.js";
@@ -52,12 +52,6 @@ async function observerLatency(hosts: readonly Host[]): Promise<number | null> {
   return rtts.length > 0 ? Math.ceil(Math.max(...rtts) * 10) / 10 : null;
 }
 
-/** Load balancers carry the VIP in this topology; control planes would with kube-vip. */
-export function vipCandidates(topology: Topology): Host[] {
-  const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
-  return lbs.length > 0 ? lbs : topology.hosts.filter((h) => h.roles.includes("control-plane"));
-}
-
 export function probeStreams(scenario: Scenario, topology: Topology): StreamSpec[] {
   const { probes } = scenario;
   const target = {
@@ -99,7 +93,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     if (signal.aborted) throw new AbortedError(errorMessage(signal.reason));
   };
 
-  const vipObserver = new VipObserver(vipCandidates(topology), topology.endpoint.vip, timeline, clock);
+  const vipObserver = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock);
   const keepalived = new KeepalivedObserver(
     topology.hosts.filter((h) => h.roles.includes("load-balancer")),
     timeline,
@@ -113,7 +107,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   let observerLatencyMs: number | null = null;
   try {
     await vipObserver.start();
-    observerLatencyMs = VipObserver.precisionMs(vipCandidates(topology), await observerLatency(vipCandidates(topology)));
+    const candidates = vipCandidateHosts(topology);
+    // Round trips bound the stamps only where hosts do not stamp events on our clock.
+    observerLatencyMs = VipObserver.precisionMs(candidates, candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates));
     await keepalived.start();
     // Resolved and prechecked now, so a bad target fails before anything is done…
     const resolve = (): Host[] => {
