@@ -2,45 +2,70 @@
 # Make sure a Docker engine answers at /var/run/docker.sock, and that debootstrap and openssl (used to
 # build the lab without a registry) are present. On Debian/Ubuntu as root it installs what is missing
 # (Debian's docker.io) and starts dockerd in the background; elsewhere it says what to install.
-# Idempotent and quiet when there is nothing to do.
+# Idempotent, and silent when there is nothing to do. Relies on dockerd and the socket only: the
+# docker CLI on a machine may be newer than its engine.
 set -euo pipefail
 SOCK=/var/run/docker.sock
 LOG=/var/log/vipdrill-dockerd.log
+WAIT_S=60
 
-ping_engine() { curl -sf --max-time 3 --unix-socket "$SOCK" http://localhost/_ping >/dev/null 2>&1; }
+say() { echo "vipdrill setup: $*" >&2; }
+fail() { echo "vipdrill setup: $*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+# curl is on the list of what must be present, so it is there by the time the engine is pinged.
+engine_answers() { curl -sf --max-time 3 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null | grep -qx OK; }
+
+debian_like=false
+if [ -r /etc/os-release ]; then
+  # shellcheck disable=SC1091
+  . /etc/os-release
+  case " ${ID:-} ${ID_LIKE:-} " in *" debian "* | *" ubuntu "*) debian_like=true ;; esac
+fi
 
 missing=()
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
-command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
+have dockerd || missing+=(docker.io)
+have debootstrap || missing+=(debootstrap)
+have openssl || missing+=(openssl)
+have curl || missing+=(curl)
 
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "vipdrill: missing ${missing[*]}: install them (Debian/Ubuntu: sudo $0), or Docker Engine, debootstrap and openssl from your distribution" >&2
-    exit 1
+  if [ "$(id -u)" -ne 0 ] || [ "$debian_like" != true ] || ! have apt-get; then
+    if [ "$debian_like" = true ]; then
+      fail "missing ${missing[*]}: run as root: apt-get install --no-install-recommends ${missing[*]} (or sudo $0)"
+    fi
+    fail "missing ${missing[*]}: install Docker Engine (dockerd), debootstrap, openssl and curl from your distribution, then start dockerd"
   fi
-  echo "vipdrill setup: installing ${missing[*]} (apt-get)" >&2
+  say "installing ${missing[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get update -qq >/dev/null || fail "apt-get update failed"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
 fi
 
-ping_engine && exit 0
+engine_answers && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "vipdrill: no Docker engine answers at $SOCK: start it (sudo systemctl start docker, or sudo $0)" >&2
-  exit 1
+if [ -S "$SOCK" ] && [ ! -w "$SOCK" ]; then
+  fail "no permission on $SOCK: run as root, or add this user to the docker group"
 fi
-# Where systemd runs the show, let it start the engine; in a container or a bare VM, start dockerd ourselves.
-if [ -d /run/systemd/system ] && systemctl start docker >/dev/null 2>&1 && ping_engine; then
-  exit 0
+[ "$(id -u)" -eq 0 ] || fail "no Docker engine answers at $SOCK: start it as root (systemctl start docker, or sudo $0)"
+
+# A dockerd that is already starting (ours from a moment ago, or the system's) is waited for, not doubled.
+ours=""
+if ! pgrep -x dockerd >/dev/null 2>&1; then
+  # Where systemd runs the machine, let it own the engine; in a container or bare VM, start it ourselves.
+  if [ -d /run/systemd/system ] && systemctl start docker >/dev/null 2>&1; then
+    :
+  else
+    say "starting dockerd in the background (log: $LOG)"
+    nohup dockerd >>"$LOG" 2>&1 </dev/null &
+    ours=$!
+  fi
 fi
-echo "vipdrill setup: starting dockerd in the background (log: $LOG)" >&2
-nohup dockerd >"$LOG" 2>&1 </dev/null &
-for _ in $(seq 1 60); do
-  ping_engine && exit 0
+for _ in $(seq 1 "$WAIT_S"); do
+  engine_answers && exit 0
+  if [ -n "$ours" ] && ! kill -0 "$ours" 2>/dev/null; then
+    why=$(grep -E 'failed to start daemon|level=(fatal|error)' "$LOG" 2>/dev/null | tail -n 1 | cut -c1-240)
+    fail "dockerd exited at start: ${why:-see the log} (full log: $LOG)"
+  fi
   sleep 1
 done
-echo "vipdrill: dockerd did not answer at $SOCK within 60 s; see $LOG" >&2
-exit 1
+fail "dockerd did not answer at $SOCK within ${WAIT_S} s; see $LOG"

@@ -1,72 +1,92 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { packageRoot } from "../../common/package-root.js";
+import { LabError, errorMessage } from "../../common/errors.js";
 import { parseCidr } from "../../common/ipv4.js";
+import { packageRoot } from "../../common/package-root.js";
 import type { LabCertificates } from "./lab-certs.js";
 import type { LabPlan } from "./lab-plan.js";
 
+/** A file copied into a lab container after it is created and before it first boots. */
 export interface LabFile {
   path: string;
   content: string;
   mode: number;
 }
 
+export const HAPROXY_CFG = "/etc/haproxy/haproxy.cfg";
+export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
+export const KEEPALIVED_CHECK = "/etc/keepalived/check_apiserver.sh";
+export const APISERVER_DIR = "/etc/vipdrill/apiserver";
+
 /** `{{name}}` substitution; a placeholder without a value is an error, never an empty string. */
-export function renderTemplate(text: string, vars: Record<string, string | number>, name = "template"): string {
+export function renderTemplate(text: string, vars: Readonly<Record<string, string | number>>, name = "template"): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = vars[key];
-    if (value === undefined) throw new Error(`${name}: no value for {{${key}}}`);
+    if (value === undefined) throw new LabError("VIPDRILL_LAB_TEMPLATE", `${name}: no value for {{${key}}}`);
     return String(value);
   });
 }
 
-/** The files each node gets before its first boot: configs on load balancers, certificates on control planes. */
+async function readTemplate(dir: string, name: string): Promise<string> {
+  try {
+    return await readFile(join(dir, name), "utf8");
+  } catch (error) {
+    throw new LabError("VIPDRILL_LAB_TEMPLATE", `lab template ${join(dir, name)} cannot be read: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+// lb-2 before lb-10.
+const byId = (a: { id: string }, b: { id: string }): number => a.id.localeCompare(b.id, "en", { numeric: true });
+
+/**
+ * The files each node gets before its first boot (node id → files): HAProxy and Keepalived configs
+ * on load balancers, the serving certificate, key and CA on control planes. The image's units start
+ * only where their files exist, so these decide each node's role.
+ */
 export async function renderLabFiles(
   plan: LabPlan,
   certs: LabCertificates,
-  templatesDir = join(packageRoot(), "lab", "templates"),
+  templatesDir: string = join(packageRoot(), "lab", "templates"),
 ): Promise<Map<string, LabFile[]>> {
-  const read = (name: string): Promise<string> => readFile(join(templatesDir, name), "utf8");
-  const [haproxy, keepalived, check] = await Promise.all([read("haproxy.cfg.tmpl"), read("keepalived.conf.tmpl"), read("check_apiserver.sh")]);
-  const controlPlanes = plan.nodes.filter((n) => n.role === "control-plane");
-  const loadBalancers = plan.nodes.filter((n) => n.role === "load-balancer").sort((a, b) => a.id.localeCompare(b.id));
+  const [haproxy, keepalived, check] = await Promise.all(
+    ["haproxy.cfg.tmpl", "keepalived.conf.tmpl", "check_apiserver.sh"].map((name) => readTemplate(templatesDir, name)),
+  ) as [string, string, string];
+  const subnet = parseCidr(plan.subnet);
+  if (!subnet) throw new LabError("VIPDRILL_LAB_SUBNET", `lab subnet ${plan.subnet} is not an IPv4 CIDR`);
+  const controlPlanes = plan.nodes.filter((n) => n.role === "control-plane").sort(byId);
+  const loadBalancers = plan.nodes.filter((n) => n.role === "load-balancer").sort(byId);
   const servers = controlPlanes.map((cp) => `    server ${cp.id} ${cp.address}:${plan.port}`).join("\n");
-  const vipPrefix = parseCidr(plan.subnet)?.prefix ?? 24;
+
   const files = new Map<string, LabFile[]>();
   loadBalancers.forEach((lb, index) => {
+    const keepalivedVars = {
+      nodeId: lb.id,
+      port: plan.port,
+      // The first balancer is the intended master (101); the others back it up (100, 99, …).
+      state: index === 0 ? "MASTER" : "BACKUP",
+      priority: Math.max(1, 101 - index),
+      interface: plan.interface,
+      routerId: plan.vrrp.routerId,
+      advertInt: plan.vrrp.advertIntS,
+      authPass: plan.vrrp.authPass,
+      vip: plan.vip,
+      // The subnet's own prefix: the VIP is an ordinary address on the lab network.
+      vipPrefix: subnet.prefix,
+    };
     files.set(lb.id, [
-      { path: "/etc/haproxy/haproxy.cfg", mode: 0o644, content: renderTemplate(haproxy, { port: plan.port, servers }, "haproxy.cfg.tmpl") },
-      {
-        path: "/etc/keepalived/keepalived.conf",
-        mode: 0o644,
-        content: renderTemplate(
-          keepalived,
-          {
-            nodeId: lb.id,
-            port: plan.port,
-            // The first balancer is the intended master (101); the others back it up (100, 99, …).
-            state: index === 0 ? "MASTER" : "BACKUP",
-            priority: 101 - index,
-            interface: plan.interface,
-            routerId: plan.vrrp.routerId,
-            advertInt: plan.vrrp.advertIntS,
-            authPass: plan.vrrp.authPass,
-            vip: plan.vip,
-            vipPrefix,
-          },
-          "keepalived.conf.tmpl",
-        ),
-      },
-      { path: "/etc/keepalived/check_apiserver.sh", mode: 0o755, content: renderTemplate(check, { port: plan.port }, "check_apiserver.sh") },
+      { path: HAPROXY_CFG, mode: 0o644, content: renderTemplate(haproxy, { port: plan.port, servers }, "haproxy.cfg.tmpl") },
+      { path: KEEPALIVED_CONF, mode: 0o644, content: renderTemplate(keepalived, keepalivedVars, "keepalived.conf.tmpl") },
+      // Root-owned and not group/world-writable, or enable_script_security refuses to run it.
+      { path: KEEPALIVED_CHECK, mode: 0o755, content: renderTemplate(check, { port: plan.port }, "check_apiserver.sh") },
     ]);
   });
   for (const cp of controlPlanes) {
     const pair = certs.nodes.get(cp.id);
-    if (!pair) throw new Error(`no serving certificate for ${cp.id}`);
+    if (!pair) throw new LabError("VIPDRILL_CERTS", `no serving certificate for ${cp.id}`);
     files.set(cp.id, [
-      { path: "/etc/vipdrill/apiserver/tls.crt", mode: 0o644, content: pair.certPem },
-      { path: "/etc/vipdrill/apiserver/tls.key", mode: 0o600, content: pair.keyPem },
-      { path: "/etc/vipdrill/apiserver/ca.crt", mode: 0o644, content: certs.caPem },
+      { path: `${APISERVER_DIR}/tls.crt`, mode: 0o644, content: pair.certPem },
+      { path: `${APISERVER_DIR}/tls.key`, mode: 0o600, content: pair.keyPem },
+      { path: `${APISERVER_DIR}/ca.crt`, mode: 0o644, content: certs.caPem },
     ]);
   }
   return files;
