@@ -4,6 +4,7 @@
  *  2. the highest fresh-TLS probe rate with scheduler lag p99 ≤ 2 ms
  *  3. memory of a long probe run (BENCH_MEMORY_MINUTES, default 10)
  *  4. one whole drill through the CLI (the default scenario), wall time
+ *  (and, right after lab up, the command round trip over a reused SSH connection)
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -16,6 +17,11 @@ import { ensureNodeImage } from "../src/targets/docker/images.js";
 import { connectEngine } from "../src/targets/docker/engine.js";
 import type { Topology } from "../src/targets/host.js";
 import { loadScenario, defaultScenarioFile } from "../src/scenario/load.js";
+import { loadInventory } from "../src/inventory/load.js";
+import { enableLabSsh } from "../src/targets/docker/lab-ssh-access.js";
+import { SshPool } from "../src/targets/ssh/ssh-pool.js";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 
 const LAB = "vipdrill-bench";
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -62,6 +68,23 @@ async function main(): Promise<void> {
   const lab = await provider.up(plan, { owner: `run:${process.pid}`, reuse: false });
   line("lab up, images cached (healthy)", `${((performance.now() - t) / 1000).toFixed(2)} s`);
   try {
+    // Command round trip over one reused SSH connection (goal: median ≤ 20 ms on the lab network).
+    const access = await enableLabSsh(lab, await mkdtemp(join(tmpdir(), "vipdrill-bench-ssh-")));
+    const pool = new SshPool(await loadInventory(access.inventoryFile));
+    try {
+      const ssh = pool.transport("lb-1");
+      t = performance.now();
+      await ssh.exec(["true"]);
+      const connectMs = performance.now() - t;
+      const rtts: number[] = [];
+      for (let i = 0; i < 200; i++) rtts.push((await ssh.exec(["true"])).durationMs);
+      rtts.sort((a, b) => a - b);
+      line("SSH: connect + first command", `${connectMs.toFixed(1)} ms`);
+      line("SSH: `true` round trip on a reused connection", `median ${quantile(rtts, 0.5).toFixed(1)} ms, p90 ${quantile(rtts, 0.9).toFixed(1)} ms, max ${rtts[rtts.length - 1]!.toFixed(1)} ms (200 runs)`);
+    } finally {
+      await pool.close();
+    }
+
     // Scheduler lag on 2 shared cores is noisy: three 10 s runs per rate, judged on the median p99.
     process.stdout.write("\nfresh-TLS probe rate, 3 × 10 s each: rate → scheduler lag p50 / p99 of each run (median p99), ok/sent, skipped, latency p99\n");
     let best = 0;

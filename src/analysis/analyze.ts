@@ -160,7 +160,8 @@ function analyzeFault(ctx: Context, inject: FaultEvent, restore: FaultEvent | un
     recovered: failover.recovered,
     failoverMs: failover.sinceReturnMs,
     outageMs: failover.outageMs,
-    precisionMs: failover.precisionMs,
+    // A T_f stamped by a host on its own clock adds the offset's uncertainty to figures measured from it.
+    precisionMs: roundUpToTenthMs(failover.precisionMs + (inject.uncertaintyMs ?? 0)),
     outagePrecisionMs: failover.outagePrecisionMs,
     errorsAfterRecovery: afterRecovery((from, to) => countFailures(probes, from, to)),
     flaps: afterRecovery((from, to) => countFlaps(probes, from, to)),
@@ -220,7 +221,7 @@ function analyzeFault(ctx: Context, inject: FaultEvent, restore: FaultEvent | un
   analysis.failbackRecovered = failback.recovered;
   analysis.failbackMs = failback.sinceReturnMs;
   analysis.failbackOutageMs = failback.outageMs;
-  analysis.failbackPrecisionMs = failback.precisionMs;
+  analysis.failbackPrecisionMs = roundUpToTenthMs(failback.precisionMs + (restore.uncertaintyMs ?? 0));
   analysis.failbackOutagePrecisionMs = failback.outagePrecisionMs;
   analysis.failbackFlaps = failback.recoveryMs === null ? 0 : countFlaps(probes, failback.recoveryMs, Number.POSITIVE_INFINITY);
   return analysis;

@@ -3,11 +3,13 @@ import { MonotonicClock } from "../common/clock.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { DockerLabProvider, planLab } from "../targets/docker/docker-lab.js";
 import { connectEngine } from "../targets/docker/engine.js";
+import { resolve } from "node:path";
+import { enableLabSsh } from "../targets/docker/lab-ssh-access.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { Safety } from "../engine/safety.js";
 import { progressPrinter } from "../report/terminal.js";
 
-export async function labCommand(action: string, scenarioFile: string | undefined, options: { labName: string }): Promise<ExitCode> {
+export async function labCommand(action: string, scenarioFile: string | undefined, options: { labName: string; ssh?: string }): Promise<ExitCode> {
   if (!["up", "down", "status"].includes(action)) {
     throw new UsageError("VIPDRILL_USAGE", `lab: expected up, down or status, got "${action}"`);
   }
@@ -40,6 +42,13 @@ export async function labCommand(action: string, scenarioFile: string | undefine
       `lab "${plan.name}" is up in ${(clock.nowMs() / 1000).toFixed(1)} s: VIP ${plan.vip}:${plan.port} (${plan.dns}), ` +
         `${lab.topology.hosts.map((h) => `${h.id} ${h.address}`).join(", ")}. Drills now use it; \`vipdrill lab down\` removes it.\n`,
     );
+    if (options.ssh !== undefined) {
+      const access = await enableLabSsh(lab, resolve(options.ssh));
+      process.stdout.write(
+        `SSH is open on every node (root, drill with passwordless sudo, drill-pw whose sudo wants a password); ` +
+          `drill the lab as real hosts with: vipdrill run --inventory ${access.inventoryFile} --yes\n`,
+      );
+    }
     return EXIT.pass;
   } finally {
     progress.done();

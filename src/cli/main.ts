@@ -3,8 +3,9 @@ import { Command, CommanderError, Option } from "commander";
 import { EXIT, exitCodeOf, type ExitCode } from "./exit-codes.js";
 import { labCommand } from "./lab-command.js";
 import { planCommand } from "./plan-command.js";
+import { preflightCommand } from "./preflight-command.js";
 import { reportError } from "./report-error.js";
-import { runCommand } from "./run-command.js";
+import { runCommand, type RunOptions } from "./run-command.js";
 import { validateCommand } from "./validate-command.js";
 
 const program = new Command("vipdrill")
@@ -12,6 +13,9 @@ const program = new Command("vipdrill")
   .showHelpAfterError("(vipdrill --help lists the commands)")
   .option("--debug", "print stack traces for errors")
   .exitOverride();
+
+/** What commander hands `run`: RunOptions, with --skip-preflight as the flag says it. */
+type RunFlags = Omit<RunOptions, "preflight"> & { skipPreflight?: boolean };
 
 let exitCode: ExitCode = EXIT.pass;
 const labName = new Option("--lab-name <name>", "name of the docker lab (labels, container names)").default("vipdrill");
@@ -24,9 +28,29 @@ program
   .option("--keep-lab", "leave the lab running after the drill (later runs reuse it)")
   .option("--reports <dir>", "where reports/<time>-<scenario>/ go", "reports")
   .option("--no-progress", "no live progress line, even on a terminal")
-  .action(async (files: string[], options: { labName: string; keepLab?: boolean; reports: string; progress: boolean }) => {
-    exitCode = await runCommand(files, options);
-  });
+  .option("--inventory <file>", "drill the real hosts of this inventory (YAML) over SSH instead of the lab")
+  .option("--yes", "with --inventory: do not ask for confirmation (CI)")
+  .option("--accept-new-host-keys", "with --inventory: trust and record SSH host keys not in known_hosts yet (a changed key is still refused)")
+  .option("--skip-preflight", "with --inventory: do not check the runbook's prerequisites first")
+  .option("--allow-wide-blast-radius", "run a fault that takes out a majority of control planes or every load balancer")
+  .action(
+    async (
+      files: string[],
+      options: RunFlags,
+    ) => {
+      exitCode = await runCommand(files, {
+        labName: options.labName,
+        reports: options.reports,
+        progress: options.progress,
+        ...(options.keepLab ? { keepLab: true } : {}),
+        ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
+        yes: options.yes ?? false,
+        acceptNewHostKeys: options.acceptNewHostKeys ?? false,
+        preflight: !(options.skipPreflight ?? false),
+        allowWideBlastRadius: options.allowWideBlastRadius ?? false,
+      });
+    },
+  );
 
 program
   .command("validate")
@@ -41,8 +65,19 @@ program
   .description("show what a drill would do to which host, in order, including restores; does nothing")
   .argument("[scenarios...]", "scenario files (YAML)")
   .addOption(labName)
-  .action(async (files: string[], options: { labName: string }) => {
+  .option("--inventory <file>", "plan against the hosts of this inventory (none is contacted)")
+  .action(async (files: string[], options: { labName: string; inventory?: string }) => {
     exitCode = await planCommand(files, options);
+  });
+
+program
+  .command("preflight")
+  .description("check the runbook's prerequisites (DNS, certificate SANs, /version, VRRP auth, HAProxy backends, one VIP owner); changes nothing")
+  .addOption(labName)
+  .option("--inventory <file>", "check the hosts of this inventory over SSH (default: the running lab)")
+  .option("--accept-new-host-keys", "trust and record SSH host keys not in known_hosts yet")
+  .action(async (options: { labName: string; inventory?: string; acceptNewHostKeys?: boolean }) => {
+    exitCode = await preflightCommand(options);
   });
 
 program
@@ -51,7 +86,8 @@ program
   .argument("<action>", "up | down | status")
   .argument("[scenario]", "take the lab settings (subnet, VIP, advert interval) from this scenario")
   .addOption(labName)
-  .action(async (action: string, scenario: string | undefined, options: { labName: string }) => {
+  .option("--ssh <dir>", "lab up: also open the nodes to SSH and write DIR/inventory.yaml (with a key and known_hosts) to drill the lab as real hosts")
+  .action(async (action: string, scenario: string | undefined, options: { labName: string; ssh?: string }) => {
     exitCode = await labCommand(action, scenario, options);
   });
 

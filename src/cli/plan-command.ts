@@ -1,34 +1,39 @@
 import { MonotonicClock } from "../common/clock.js";
 import { DEFAULT_DEAD_MAN_GRACE_MS } from "../engine/runner.js";
+import { blastRadius } from "../engine/blast-radius.js";
 import { Timeline } from "../engine/timeline.js";
-import { renderCommand } from "../faults/command.js";
+import { renderCommand, type Command } from "../faults/command.js";
+import { deadManCommands } from "../faults/dead-man.js";
 import { prepareFault } from "../faults/fault-controller.js";
 import { formatDurationMs } from "../analysis/format.js";
+import { loadInventory } from "../inventory/load.js";
+import type { Inventory } from "../inventory/types.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
 import { planLab, HAPROXY_BACKEND, HAPROXY_SOCKET } from "../targets/docker/docker-lab.js";
 import type { ExecTransport, Host, Topology } from "../targets/host.js";
 import { systemctlService } from "../targets/host.js";
+import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
 /** A transport that refuses: planning must never touch a host. */
-const noTransport: ExecTransport = {
-  kind: "docker",
-  sharesClock: true,
+const noTransport = (kind: "docker" | "ssh"): ExecTransport => ({
+  kind,
+  sharesClock: kind === "docker",
   exec: () => Promise.reject(new Error("plan does not run commands")),
   stream: () => Promise.reject(new Error("plan does not run commands")),
-};
+});
 
 /** The lab as it will be, without starting it. */
-function plannedTopology(scenario: Scenario, labName: string): Topology {
+function plannedLabTopology(scenario: Scenario, labName: string): Topology {
   const plan = planLab(scenario.lab, scenario.dns, labName);
   const hosts: Host[] = plan.nodes.map((node) => ({
     id: node.id,
     address: node.address,
     roles: [node.role],
     labels: {},
-    transport: noTransport,
+    transport: noTransport("docker"),
     vipInterface: plan.interface,
     service: systemctlService,
   }));
@@ -48,47 +53,91 @@ function plannedTopology(scenario: Scenario, labName: string): Topology {
   };
 }
 
-export async function describePlan(scenario: Scenario, labName: string): Promise<string> {
-  const topology = plannedTopology(scenario, labName);
-  // The VIP owner is only known at run time; in a healthy lab it is the highest-priority load balancer.
+/** An inventory's hosts, none of them contacted. */
+export function plannedInventoryTopology(inventory: Inventory): Topology {
+  return inventoryTopology(inventory, () => noTransport("ssh"));
+}
+
+function sshLine(inventory: Inventory, id: string): string {
+  const host = inventory.hosts.find((h) => h.id === id)!;
+  const ssh = host.ssh;
+  return `ssh ${ssh.user}@${host.address}:${ssh.port}${ssh.jump ? ` via ${ssh.jump}` : ""}${ssh.sudo ? ", sudo -n" : ""}`;
+}
+
+const argvLine = (argv: string[]): string => renderCommand({ kind: "exec", argv });
+
+/**
+ * Every command a drill would run on every host, in order, including the restores and the dead-man
+ * timers; nothing is run. `vip-owner` / `vip-backup` are shown as they resolve when the first VIP
+ * candidate holds the VIP; the drill resolves them again at the fault.
+ */
+export async function describePlan(scenario: Scenario, topology: Topology, inventory?: Inventory): Promise<string> {
   const candidates = vipCandidateHosts(topology);
   const assumedOwner = candidates[0]?.id ?? null;
   const targets = resolveTargets(scenario.fault, topology, { owner: assumedOwner, holders: assumedOwner ? [assumedOwner] : [] });
+  const radius = blastRadius(targets, topology);
   const fault = await prepareFault("f1", scenario.fault, targets, topology, new Timeline(), new MonotonicClock(), { dryRun: true });
   const { probes } = scenario;
+  const { endpoint } = topology;
   const lines: string[] = [];
-  const lab = planLab(scenario.lab, scenario.dns, labName);
   lines.push(`scenario ${scenario.name} (${scenario.file})`);
   lines.push(`  ${scenario.description}`);
-  lines.push(`lab "${lab.name}": network ${lab.subnet} (Docker hands out ${lab.ipRange}), VIP ${lab.vip}:${lab.port} as ${lab.dns}`);
-  lines.push(`  ${lab.nodes.map((n) => `${n.id} ${n.address}`).join(", ")}; built or reused on \`run\``);
+  if (topology.kind === "lab") {
+    const lab = planLab(scenario.lab, scenario.dns, topology.name);
+    lines.push(`lab "${lab.name}": network ${lab.subnet} (Docker hands out ${lab.ipRange}), VIP ${lab.vip}:${lab.port} as ${lab.dns}`);
+    lines.push(`  ${lab.nodes.map((n) => `${n.id} ${n.address}`).join(", ")}; built or reused on \`run\``);
+  } else if (inventory) {
+    lines.push(`inventory "${inventory.name}" (${inventory.file}): VIP ${endpoint.vip}:${endpoint.port} as ${endpoint.dns}`);
+    for (const host of topology.hosts) lines.push(`  ${host.id} ${host.address} (${host.roles.join(", ")}): ${sshLine(inventory, host.id)}`);
+    lines.push("  every host is connected to and checked (preflight) before anything is done; the run asks for confirmation (--yes in CI)");
+  }
   lines.push(
-    `probes: GET https://${lab.vip}:${lab.port}${probes.path} (SNI/Host ${scenario.dns}) every ${formatDurationMs(probes.intervalMs)}, ` +
+    `probes: GET https://${endpoint.vip}:${endpoint.port}${probes.path} (SNI/Host ${endpoint.dns}) every ${formatDurationMs(probes.intervalMs)}, ` +
       `fresh TCP+TLS each, timeout ${formatDurationMs(probes.timeoutMs)}, expect ${probes.expect}` +
       (probes.keepAliveConnections > 0 ? `; plus ${probes.keepAliveConnections} keep-alive connections every ${formatDurationMs(probes.keepAliveIntervalMs)}` : ""),
   );
   const symbolic = ["vip-owner", "vip-backup"].includes(scenario.fault.selector.kind);
   lines.push(
     `fault ${scenario.fault.type} on ${scenario.fault.target} (pick ${scenario.fault.pick})` +
-      (symbolic ? ` → resolved when the drill starts; in a healthy lab: ${targets.map((t) => t.id).join(", ")}` : ` → ${targets.map((t) => t.id).join(", ")}`),
+      (symbolic ? ` → resolved when the drill starts and again at the fault; if ${assumedOwner ?? "?"} holds the VIP: ${targets.map((t) => t.id).join(", ")}` : ` → ${targets.map((t) => t.id).join(", ")}`),
+  );
+  lines.push(
+    `blast radius: ${radius.controlPlanes.faulted.length} of ${radius.controlPlanes.total} control planes, ${radius.loadBalancers.faulted.length} of ${radius.loadBalancers.total} load balancers` +
+      (radius.refusals.length > 0 ? ` — REFUSED at run time (${radius.refusals.join("; ")}) unless --allow-wide-blast-radius` : ""),
   );
   let step = 1;
-  lines.push(`${step++}. start observers: \`ip -o monitor address link\` on ${candidates.map((c) => c.id).join(", ")}; Keepalived journal`);
+  const at = (host: string, what: string, command: string): void => void lines.push(`${step++}. [${host}] ${what}: ${command}`);
+  lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(["socat", "-", `UNIX-CONNECT:${topology.haproxy.socket}`])} <<< "show stat"; ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
+  for (const host of candidates) at(host.id, "observe", `${argvLine(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"])} (streamed until the end)`);
+  for (const host of topology.hosts.filter((h) => h.roles.includes("load-balancer"))) {
+    at(host.id, "observe", `${argvLine(["journalctl", "--follow", "--lines=0", "--output=short-unix", "--unit=keepalived"])} (streamed until the end)`);
+  }
   lines.push(`${step++}. baseline: probe for ${formatDurationMs(scenario.baselineMs)}`);
-  const deadManMs = scenario.holdMs + DEFAULT_DEAD_MAN_GRACE_MS;
+  const graceMs = DEFAULT_DEAD_MAN_GRACE_MS;
+  const deadManMs = scenario.holdMs + graceMs;
+  const disarms: Array<{ host: string; command: Command }> = [];
   for (const action of fault.actions) {
-    if (action.selfHealing) {
-      lines.push(`${step++}. [${action.host.id}] arm a dead-man timer: after ${formatDurationMs(deadManMs)} the host runs the restore by itself`);
-    }
+    if (!action.selfHealing) continue;
+    const { arm, disarm } = deadManCommands(`f1-${action.host.id}`, action.restore, deadManMs, true);
+    at(action.host.id, `arm a dead-man timer (heals by itself after ${formatDurationMs(deadManMs)} if vipdrill cannot)`, argvLine(arm));
+    lines.push(`     (on a host without systemd: ${argvLine(deadManCommands(`f1-${action.host.id}`, action.restore, deadManMs, false).arm)})`);
+    disarms.push({ host: action.host.id, command: disarm });
   }
   for (const action of fault.actions) {
-    for (const command of action.inject) lines.push(`${step++}. [${action.host.id}] inject: ${renderCommand(command)}`);
+    for (const command of action.inject) at(action.host.id, "inject", renderCommand(command));
+  }
+  if (scenario.fault.type === "link-down" && topology.kind === "inventory") {
+    lines.push(
+      `     if that link carries vipdrill's own SSH connection to the host, its reply cannot come back: the dead-man timer is then armed for ` +
+        `${formatDurationMs(scenario.holdMs)} instead and is the restore; vipdrill reconnects and verifies within ${formatDurationMs(graceMs)} after`,
+    );
   }
   lines.push(`${step++}. verify the fault took effect; hold it for ${formatDurationMs(scenario.holdMs)}`);
   for (const action of fault.actions) {
-    for (const command of action.restore) lines.push(`${step++}. [${action.host.id}] restore: ${renderCommand(command)}`);
+    for (const command of action.restore) at(action.host.id, "restore", renderCommand(command));
   }
-  lines.push(`${step++}. verify every host healed; disarm the dead-man timers`);
+  lines.push(`${step++}. verify every host healed`);
+  for (const { host, command } of disarms) at(host, "disarm the dead-man timer", renderCommand(command));
   lines.push(`${step++}. settle: probe for ${formatDurationMs(scenario.settleMs)}, then judge the budgets`);
   const b = scenario.budgets;
   lines.push(
@@ -98,15 +147,21 @@ export async function describePlan(scenario: Scenario, labName: string): Promise
       (b.failedProbes !== undefined ? `, failed probes ≤ ${b.failedProbes}` : "") +
       `, errors after recovery ≤ ${b.errorsAfterRecovery}, VIP move: ${b.vipMove}, split brain: ${b.splitBrain}`,
   );
-  lines.push("On error or Ctrl-C the fault is restored and the lab torn down.");
+  lines.push(
+    topology.kind === "lab"
+      ? "On error or Ctrl-C the fault is restored and the lab torn down."
+      : "On error, Ctrl-C or SIGTERM the fault is restored; if vipdrill dies, each host's dead-man timer heals it.",
+  );
   return lines.join("\n");
 }
 
-export async function planCommand(files: string[], options: { labName: string }): Promise<ExitCode> {
+export async function planCommand(files: string[], options: { labName: string; inventory?: string }): Promise<ExitCode> {
   const targets = files.length > 0 ? files : [defaultScenarioFile()];
+  const inventory = options.inventory === undefined ? undefined : await loadInventory(options.inventory);
   for (const file of targets) {
     const scenario = await loadScenario(file);
-    process.stdout.write(`${await describePlan(scenario, options.labName)}\n\n`);
+    const topology = inventory ? plannedInventoryTopology(inventory) : plannedLabTopology(scenario, options.labName);
+    process.stdout.write(`${await describePlan(scenario, topology, inventory)}\n\n`);
   }
   return EXIT.pass;
 }

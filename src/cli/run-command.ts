@@ -1,6 +1,6 @@
 import { MonotonicClock } from "../common/clock.js";
 import { AbortedError, VipdrillError } from "../common/errors.js";
-import { waitUntilHealthy } from "../engine/readiness.js";
+import { missingVipInterfaces, waitUntilHealthy } from "../engine/readiness.js";
 import { runDrill } from "../engine/runner.js";
 import { Safety } from "../engine/safety.js";
 import { Timeline } from "../engine/timeline.js";
@@ -12,7 +12,16 @@ import type { Scenario } from "../scenario/types.js";
 import { DockerLabProvider, planLab, type StartedLab } from "../targets/docker/docker-lab.js";
 import { connectEngine } from "../targets/docker/engine.js";
 import type { Topology } from "../targets/host.js";
+import { guardBlastRadius } from "../engine/blast-radius.js";
+import { loadInventory } from "../inventory/load.js";
+import { preflightFailed, renderPreflight, runPreflight } from "../preflight/preflight.js";
+import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
+import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
+import { SshPool } from "../targets/ssh/ssh-pool.js";
+import { LabError } from "../common/errors.js";
+import { confirm } from "./confirm.js";
 import { EXIT, exitCodeOf, worstOf, type ExitCode } from "./exit-codes.js";
+import { describePlan, plannedInventoryTopology } from "./plan-command.js";
 import { reportError } from "./report-error.js";
 
 export interface RunOptions {
@@ -20,6 +29,15 @@ export interface RunOptions {
   keepLab?: boolean;
   reports: string;
   progress: boolean;
+  /** Run against the hosts of this inventory file instead of the lab. */
+  inventory?: string;
+  /** Do not ask before changing real hosts (CI). */
+  yes?: boolean;
+  /** Trust unknown SSH host keys and record them (trust on first use). */
+  acceptNewHostKeys?: boolean;
+  /** Check the runbook's prerequisites before drilling an inventory (default true). */
+  preflight?: boolean;
+  allowWideBlastRadius?: boolean;
 }
 
 /** Scenarios that share lab settings run one after another on one lab. */
@@ -35,6 +53,7 @@ function groupByLab(scenarios: Scenario[]): Scenario[][] {
 export async function runCommand(files: string[], options: RunOptions): Promise<ExitCode> {
   // Every scenario is validated before anything is started.
   const scenarios = await Promise.all((files.length > 0 ? files : [defaultScenarioFile()]).map((f) => loadScenario(f)));
+  if (options.inventory !== undefined) return runOnInventory(scenarios, options.inventory, options);
   const docker = await connectEngine();
   const provider = new DockerLabProvider(docker);
   const safety = new Safety().install();
@@ -93,7 +112,15 @@ async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, 
   const live = liveDrillProgress(timeline, () => clock.nowMs(), process.stderr, options.progress);
   let outcome;
   try {
-    outcome = await runDrill({ scenario, topology, timeline, clock, signal: safety.signal, onPhase: (p) => live.setPhase(p) });
+    outcome = await runDrill({
+      scenario,
+      topology,
+      timeline,
+      clock,
+      signal: safety.signal,
+      onPhase: (p) => live.setPhase(p),
+      allowWideBlastRadius: options.allowWideBlastRadius ?? false,
+    });
   } finally {
     live.stop();
   }
@@ -105,4 +132,64 @@ async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, 
     return exitCodeOf(outcome.error instanceof AbortedError || !safety.reason ? outcome.error : new AbortedError(safety.reason));
   }
   return report.verdict === "pass" ? EXIT.pass : EXIT.budgetBreached;
+}
+
+/**
+ * The same drills against real hosts: every scenario is checked against the inventory and every
+ * host connected to before anything is done; then preflight, the plan, a confirmation, the drills.
+ */
+async function runOnInventory(scenarios: Scenario[], file: string, options: RunOptions): Promise<ExitCode> {
+  const inventory = await loadInventory(file);
+  const planned = plannedInventoryTopology(inventory);
+  // Lab-only faults, unknown hosts and blast radius fail here, before any connection is made.
+  const plans = await Promise.all(scenarios.map((scenario) => describePlan(scenario, planned, inventory)));
+  for (const scenario of scenarios) {
+    const owner = vipCandidateHosts(planned)[0]?.id ?? null;
+    guardBlastRadius(scenario.fault, resolveTargets(scenario.fault, planned, { owner, holders: owner ? [owner] : [] }), planned, options.allowWideBlastRadius ?? false);
+  }
+  const safety = new Safety().install();
+  const pool = new SshPool(inventory, { acceptNewHostKeys: options.acceptNewHostKeys ?? false });
+  const topology = inventoryTopology(inventory, (id) => pool.transport(id), () => pool.close());
+  const codes: ExitCode[] = [];
+  try {
+    process.stderr.write(`connecting to ${inventory.hosts.length} hosts of inventory "${inventory.name}"…\n`);
+    const connected = await pool.connectAll();
+    const failures = connected.filter((c) => !c.ok);
+    if (failures.length > 0) {
+      throw new LabError(
+        "VIPDRILL_HOSTS_UNREACHABLE",
+        `${failures.length} of ${connected.length} hosts cannot be used; nothing was done:\n${failures.map((f) => `  ${f.error?.message ?? f.hostId}`).join("\n")}`,
+      );
+    }
+    const badInterfaces = await missingVipInterfaces(topology);
+    if (badInterfaces.length > 0) {
+      throw new LabError("VIPDRILL_NO_VIP_INTERFACE", `${badInterfaces.join("; ")}: fix vipInterface in ${inventory.file}; nothing was done`);
+    }
+    if (options.preflight ?? true) {
+      const result = await runPreflight(topology, { signal: safety.signal });
+      process.stderr.write(`${renderPreflight(result, { color: process.stderr.isTTY })}\n`);
+      if (preflightFailed(result)) {
+        throw new LabError("VIPDRILL_PREFLIGHT_FAILED", `preflight failed on inventory "${inventory.name}": fix what is marked ✗, or pass --skip-preflight to drill anyway; nothing was done`);
+      }
+    }
+    process.stdout.write(`${plans.join("\n\n")}\n\n`);
+    await confirm(`vipdrill will run ${scenarios.length === 1 ? "this drill" : `these ${scenarios.length} drills`} on the hosts of "${inventory.name}" (${inventory.file}).`, {
+      yes: options.yes ?? false,
+      signal: safety.signal,
+    });
+    for (const scenario of scenarios) {
+      const code = await drillOne(scenario, topology, safety, options);
+      codes.push(code);
+      if (code === EXIT.aborted || code === EXIT.restoreFailed) break;
+    }
+    return worstOf(codes);
+  } catch (error) {
+    if (!(error instanceof VipdrillError)) throw error;
+    reportError(error, false);
+    codes.push(exitCodeOf(error));
+    return worstOf(codes);
+  } finally {
+    await pool.close();
+    safety.uninstall();
+  }
 }

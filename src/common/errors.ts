@@ -33,6 +33,18 @@ export class LabError extends VipdrillError {
   }
 }
 
+/** A host could not be reached through its transport (SSH connect, auth, host key, lost connection). */
+export class TransportError extends LabError {
+  constructor(
+    code: string,
+    readonly hostId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
 /** A fault could not be healed: hosts may still be faulted. */
 export class RestoreError extends VipdrillError {
   override readonly name = "RestoreError";

@@ -2,6 +2,8 @@ import { sleep } from "../common/clock.js";
 import { AbortedError, LabError } from "../common/errors.js";
 import { parseShowStat } from "../faults/haproxy-runtime.js";
 import { probeOnce } from "../probes/https-probe.js";
+import { vipCandidateHosts } from "../scenario/selector.js";
+import { interfaceNames } from "../targets/interfaces.js";
 import type { Topology } from "../targets/host.js";
 
 /** Wait until the endpoint and every backend are healthy: a drill starts only from a steady state. */
@@ -71,11 +73,10 @@ export async function readinessGaps(topology: Topology): Promise<string[]> {
   return gaps.sort();
 }
 
-/** Load balancers holding the VIP on an interface that is up, per `ip -o addr` and `ip -o link`. */
+/** VIP candidates (see vipCandidateHosts) holding the VIP on an interface that is up, per `ip -o addr` and `ip -o link`. */
 export async function vipHolders(topology: Topology): Promise<string[]> {
-  const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
   const held = await Promise.all(
-    lbs.map(async (host) => {
+    vipCandidateHosts(topology).map(async (host) => {
       const addr = await host.transport.exec(["ip", "-o", "-4", "addr", "show"], { timeoutMs: 5000 });
       const link = await host.transport.exec(["ip", "-o", "link", "show", "dev", host.vipInterface], { timeoutMs: 5000 });
       const hasVip = addr.stdout.split("\n").some((line) => line.includes(` ${topology.endpoint.vip}/`));
@@ -84,4 +85,20 @@ export async function vipHolders(topology: Topology): Promise<string[]> {
     }),
   );
   return held.filter((id): id is string => id !== undefined).sort();
+}
+
+/**
+ * VIP candidates whose vipInterface does not exist, as one phrase each naming the interfaces the
+ * host has: checked right after connecting, so a typo in an inventory fails at once and clearly.
+ */
+export async function missingVipInterfaces(topology: Topology): Promise<string[]> {
+  const missing = await Promise.all(
+    vipCandidateHosts(topology).map(async (host) => {
+      const link = await host.transport.exec(["ip", "-o", "link", "show", "dev", host.vipInterface || "(none)"], { timeoutMs: 5000 });
+      if (link.exitCode === 0) return undefined;
+      const names = (await interfaceNames(host)).join(", ");
+      return `${host.id} has no interface "${host.vipInterface}" (vipInterface; it has: ${names || "?"})`;
+    }),
+  );
+  return missing.filter((m): m is string => m !== undefined);
 }

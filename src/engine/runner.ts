@@ -7,6 +7,7 @@ import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
 import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
 import type { Host, Topology } from "../targets/host.js";
+import { guardBlastRadius } from "./blast-radius.js";
 import type { PhaseName, Timeline } from "./timeline.js";
 
 export const FRESH_STREAM = "fresh";
@@ -21,6 +22,8 @@ export interface DrillOptions {
   clock: Clock;
   signal: AbortSignal;
   deadManGraceMs?: number;
+  /** Run a fault that takes out a majority of control planes or every load balancer (see blast-radius.ts). */
+  allowWideBlastRadius?: boolean;
   onPhase?: (phase: PhaseName) => void;
   /** Called once the fault's targets are resolved (before anything is done to them). */
   onTargets?: (fault: InjectedFault) => void;
@@ -114,7 +117,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     // Resolved and prechecked now, so a bad target fails before anything is done…
     const resolve = (): Host[] => {
       const holders = vipObserver.holders();
-      return resolveTargets(scenario.fault, topology, { owner: holders.length === 1 ? holders[0]! : null, holders });
+      const hosts = resolveTargets(scenario.fault, topology, { owner: holders.length === 1 ? holders[0]! : null, holders });
+      guardBlastRadius(scenario.fault, hosts, topology, options.allowWideBlastRadius ?? false);
+      return hosts;
     };
     let targetHosts = resolve();
     targets = targetHosts.map((h) => h.id);
@@ -141,8 +146,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
         options.onTargets?.(fault);
       }
     }
-    await fault.inject(scenario.holdMs + (options.deadManGraceMs ?? DEFAULT_DEAD_MAN_GRACE_MS));
-    await sleep(scenario.holdMs, signal);
+    const injected = await fault.inject(scenario.holdMs, options.deadManGraceMs ?? DEFAULT_DEAD_MAN_GRACE_MS);
+    // A host whose link to us the fault took down sends no events: it holds no VIP from then on.
+    for (const cut of injected.cut) vipObserver.linkCut(cut.hostId, cut.atMs);
+    // The hold counts from T_f, however long the inject took to return.
+    await sleep(Math.max(0, scenario.holdMs - (clock.nowMs() - injected.atMs)), signal);
     checkAbort();
 
     phase("restore");

@@ -56,6 +56,11 @@ export interface FaultEvent {
   hosts: string[];
   startMs: number;
   atMs: number;
+  /**
+   * ± of atMs where it is a host's own stamp (a host the fault cut off from us), converted by the
+   * measured clock offset; absent where atMs is a command's return on our clock.
+   */
+  uncertaintyMs?: number;
 }
 
 /** The VIP appeared on / left a host (with the host's link up: a VIP on a downed link is not held). */

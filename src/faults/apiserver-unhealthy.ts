@@ -9,7 +9,7 @@ const FLAG = "/run/vipdrill/apiserver-unhealthy";
 export const apiserverUnhealthy: FaultDefinition<Extract<FaultSpec, { type: "apiserver-unhealthy" }>> = {
   type: "apiserver-unhealthy",
   description: "make the stand-in kube-apiserver report unhealthy",
-  needsLifecycle: false,
+  labOnly: "it flips a switch of the lab's stand-in apiserver; on real hosts stop the apiserver (service-stop) or drain it (backend-drain) instead",
   async prepare(_spec, targets, topology) {
     const health = async (address: string): Promise<string> =>
       (

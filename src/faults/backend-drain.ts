@@ -14,12 +14,12 @@ const FORCED_DRAIN = 0x08;
 export const backendDrain: FaultDefinition<Extract<FaultSpec, { type: "backend-drain" }>> = {
   type: "backend-drain",
   description: "take control planes out of HAProxy rotation on every load balancer",
-  needsLifecycle: false,
+  labOnly: false,
   async prepare(spec, targets, topology) {
     const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
     const backend = topology.haproxy.backend;
     const bit = spec.state === "maint" ? FORCED_MAINT : FORCED_DRAIN;
-    const servers = targets.map((t) => t.id);
+    const servers = targets.map((t) => t.haproxyServer ?? t.id);
     const check = async (lb: Host, wantSet: boolean): Promise<string | undefined> => {
       const states = await serversState(lb, topology);
       if (typeof states === "string") return states;

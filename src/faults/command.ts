@@ -1,3 +1,4 @@
+import { shellQuote } from "../common/shell-quote.js";
 import type { ExecResult, Host, NodeLifecycle } from "../targets/host.js";
 
 /** Something done to a host: a command run through its transport, or a lab lifecycle operation. */
@@ -8,10 +9,8 @@ export type Command =
 export const exec = (argv: string[], stdin?: string): Command =>
   stdin === undefined ? { kind: "exec", argv } : { kind: "exec", argv, stdin };
 
-/** POSIX shell quoting, for the one place a command must become a string: scripts run on the host. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+// Moved to src/common/shell-quote.ts (the SSH transport needs it too); re-exported for callers here.
+export { shellQuote } from "../common/shell-quote.js";
 
 /** The command as a user would type it (manual heal instructions, plans, dead-man scripts). */
 export function renderCommand(command: Command): string {

@@ -1,5 +1,6 @@
+import { TransportError } from "../common/errors.js";
 import type { Host } from "../targets/host.js";
-import { exec, failureOf, renderCommand, type Command } from "./command.js";
+import { exec, failureOf, renderCommand, shellQuote, type Command } from "./command.js";
 
 /** A timer on the host that heals the fault by itself if vipdrill is not there to do it. */
 export interface DeadMan {
@@ -7,31 +8,78 @@ export interface DeadMan {
   /** The command that cancels the timer (shown in manual heal instructions too). */
   readonly disarm: Command;
   readonly script: string;
+  /** Written by the script when it has run: the host's time (ns since the epoch) and the restore's exit status. */
+  readonly stampFile: string;
+}
+
+/** `date +%s%N` then the status, as the heal script writes it to its stamp file. */
+export function parseStamp(text: string): { epochMs: number; status: number } | undefined {
+  const match = /^(\d{12,})\s+(\d+)\s*$/.exec(text.trim());
+  if (!match) return undefined;
+  return { epochMs: Number(BigInt(match[1]!) / 1_000_000n) + Number(BigInt(match[1]!) % 1_000_000n) / 1e6, status: Number(match[2]) };
 }
 
 /**
- * Arm the timer before injecting. With systemd: a transient timer unit (`systemd-run --on-active`),
- * which survives the SSH session and vipdrill. Without: a detached `sleep; restore` shell whose pid
- * is kept in a file so it can be cancelled.
+ * The restore as one POSIX sh script that runs every command even if one fails (a heal does as
+ * much as it can), then stamps the time and the first failure's status into stampFile.
+ */
+export function healScript(restore: Command[], stampFile: string): string {
+  const steps = restore.map((c) => `${renderCommand(c)} || s=\${s:-$?}`);
+  return [`s=`, ...steps, `echo "$(date +%s%N) \${s:-0}" > ${shellQuote(stampFile)}`].join("; ");
+}
+
+/** The names a dead-man timer uses on its host. */
+export function deadManNames(name: string): { unit: string; stampFile: string; pidFile: string } {
+  const unit = `vipdrill-heal-${name}`;
+  return { unit, stampFile: `/tmp/${unit}.done`, pidFile: `/tmp/${unit}.pid` };
+}
+
+/**
+ * The argv that arms the timer, and the command that disarms it. With systemd: a transient timer
+ * unit (`systemd-run --on-active`), which outlives the SSH session and vipdrill. Without: a detached
+ * `sleep; restore` shell whose pid is kept in a file so it can be cancelled.
+ */
+export function deadManCommands(name: string, restore: Command[], afterMs: number, systemd: boolean): { arm: string[]; disarm: Command; script: string } {
+  const { unit, stampFile, pidFile } = deadManNames(name);
+  const script = healScript(restore, stampFile);
+  const ms = Math.max(1, Math.round(afterMs));
+  if (systemd) {
+    return {
+      arm: ["systemd-run", "--quiet", "--collect", `--unit=${unit}`, `--on-active=${ms}ms`, "--timer-property=AccuracySec=1ms", "/bin/sh", "-c", script],
+      disarm: exec(["systemctl", "stop", `${unit}.timer`]),
+      script,
+    };
+  }
+  const seconds = (ms / 1000).toFixed(3);
+  return {
+    arm: ["setsid", "-f", "/bin/sh", "-c", `echo $$ > ${shellQuote(pidFile)}; sleep ${seconds}; rm -f ${shellQuote(pidFile)}; ${script}`],
+    disarm: exec(["sh", "-c", 'kill "$(cat "$1")" 2>/dev/null; rm -f "$1"', "vipdrill-disarm", pidFile]),
+    script,
+  };
+}
+
+/**
+ * Arm the timer before injecting; `afterMs` is honoured to the millisecond: for a fault that cuts
+ * our connection to the host, this timer IS the restore.
  */
 export async function armDeadMan(host: Host, name: string, restore: Command[], afterMs: number): Promise<DeadMan> {
-  const script = restore.map(renderCommand).join("; ");
-  const seconds = Math.max(1, Math.ceil(afterMs / 1000));
-  const unit = `vipdrill-heal-${name}`;
-  const probe = await host.transport.exec(["sh", "-c", "test -d /run/systemd/system && command -v systemd-run"], {
+  const { stampFile } = deadManNames(name);
+  const probe = await host.transport.exec(["sh", "-c", 'rm -f "$1"; test -d /run/systemd/system && command -v systemd-run', "vipdrill-probe", stampFile], {
     timeoutMs: 10_000,
   });
-  let arm: string[];
-  let disarm: Command;
-  if (probe.exitCode === 0) {
-    arm = ["systemd-run", "--quiet", "--collect", `--unit=${unit}`, `--on-active=${seconds}s`, "--timer-property=AccuracySec=100ms", "/bin/sh", "-c", script];
-    disarm = exec(["systemctl", "stop", `${unit}.timer`]);
-  } else {
-    const pidFile = `/tmp/${unit}.pid`;
-    arm = ["setsid", "-f", "/bin/sh", "-c", `echo $$ > ${pidFile}; sleep ${seconds}; rm -f ${pidFile}; ${script}`];
-    disarm = exec(["sh", "-c", 'kill "$(cat "$1")" 2>/dev/null; rm -f "$1"', "vipdrill-disarm", pidFile]);
-  }
+  const { arm, disarm, script } = deadManCommands(name, restore, afterMs, probe.exitCode === 0);
   const result = await host.transport.exec(arm, { timeoutMs: 10_000 });
   if (result.exitCode !== 0) throw new Error(`arming the dead-man timer on ${host.id} failed: ${failureOf(result)}`);
-  return { hostId: host.id, disarm, script };
+  return { hostId: host.id, disarm, script, stampFile };
+}
+
+/** The heal script's stamp, if it has run; undefined if not (yet), or the host cannot be reached. */
+export async function readStamp(host: Host, deadMan: DeadMan, timeoutMs: number): Promise<{ epochMs: number; status: number } | undefined> {
+  try {
+    const result = await host.transport.exec(["cat", deadMan.stampFile], { timeoutMs });
+    return result.exitCode === 0 ? parseStamp(result.stdout) : undefined;
+  } catch (error) {
+    if (error instanceof TransportError) return undefined;
+    throw error;
+  }
 }

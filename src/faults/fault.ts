@@ -12,6 +12,12 @@ export interface HostAction {
   restore: Command[];
   /** Whether `restore` can run on the host by itself (dead-man timer); false for lab lifecycle ops. */
   selfHealing: boolean;
+  /**
+   * The inject cuts vipdrill's own connection to the host (a link pull on the link SSH uses): its
+   * result cannot come back and no restore can be sent, so the dead-man timer is the restore, due
+   * at the end of the hold, and vipdrill verifies both once the host answers again.
+   */
+  cutsTransport?: boolean;
   /** Before anything is done: can this fault be applied here (unit exists, interface exists…)? */
   precheck(): Promise<string | undefined>;
   /** After inject: did it take effect? */
@@ -23,8 +29,8 @@ export interface HostAction {
 export interface FaultDefinition<S extends FaultSpec = FaultSpec> {
   readonly type: S["type"];
   readonly description: string;
-  /** Lab-only faults need the topology's lifecycle control. */
-  readonly needsLifecycle: boolean;
+  /** Why the fault works only in the docker lab (it needs container lifecycle or the stand-ins), or false. */
+  readonly labOnly: false | string;
   /**
    * Build the per-host actions. With `dryRun`, nothing is read from the hosts: state captured
    * before the fault (routes) is described instead.

@@ -1,6 +1,7 @@
 import type { FaultSpec } from "../scenario/types.js";
 import type { Host } from "../targets/host.js";
-import { exec, failureOf, type Command } from "./command.js";
+import { interfaceNames } from "../targets/interfaces.js";
+import { exec, type Command } from "./command.js";
 import type { FaultDefinition } from "./fault.js";
 
 /** Routes the kernel re-creates by itself when the link comes back (their address stays). */
@@ -34,13 +35,26 @@ async function linkState(host: Host, dev: string): Promise<"up" | "down" | "miss
 }
 
 /**
+ * Whether taking dev down cuts vipdrill's own connection to the host: the route from the host back
+ * to the address our connection comes from (SSH's client side, or a jump host) leaves through dev.
+ */
+export async function carriesTransport(host: Host, dev: string): Promise<boolean> {
+  const peer = host.transport.peerAddress;
+  if (!peer) return false;
+  const result = await host.transport.exec(["ip", "-o", "route", "get", peer], { timeoutMs: 10_000 });
+  // Unknown is taken as "yes": waiting for the host's own timer is safe, waiting for a reply that cannot come is not.
+  if (result.exitCode !== 0) return true;
+  return /\bdev (\S+)/.exec(result.stdout)?.[1] === dev;
+}
+
+/**
  * "Pull the link": `ip link set dev IF down`. Taking a link down deletes the routes through it, so the
  * restore puts back the ones captured just before the fault, after the link is up again.
  */
 export const linkDown: FaultDefinition<Extract<FaultSpec, { type: "link-down" }>> = {
   type: "link-down",
   description: "take a network interface down on the target hosts",
-  needsLifecycle: false,
+  labOnly: false,
   async prepare(spec, targets, _topology, { dryRun }) {
     return Promise.all(
       targets.map(async (host) => {
@@ -51,15 +65,15 @@ export const linkDown: FaultDefinition<Extract<FaultSpec, { type: "link-down" }>
         const restore: Command[] = [exec(["ip", "link", "set", "dev", dev, "up"]), ...routes.map((argv) => exec(argv))];
         return {
           host,
+          cutsTransport: dryRun ? false : await carriesTransport(host, dev),
           inject: [exec(["ip", "link", "set", "dev", dev, "down"])],
           restore,
           selfHealing: true,
           precheck: async () => {
             const state = await linkState(host, dev);
             if (state === "missing") {
-              const links = await host.transport.exec(["ip", "-o", "link", "show"], { timeoutMs: 10_000 });
-              const names = [...links.stdout.matchAll(/^\d+:\s+([^:@\s]+)/gm)].map((m) => m[1]).join(", ");
-              return `no interface ${dev} on ${host.id} (it has: ${names || failureOf(links)})`;
+              const names = await interfaceNames(host);
+              return `no interface ${dev} on ${host.id} (it has: ${names.join(", ") || "none that ip -o link show lists"})`;
             }
             return state === "up" ? undefined : `interface ${dev} on ${host.id} is already down`;
           },

@@ -14,7 +14,7 @@ function lifecycleFault<S extends LifecycleFault>(
   return {
     type,
     description,
-    needsLifecycle: true,
+    labOnly: "it kills or pauses containers; on real hosts use service-stop or link-down",
     async prepare(_spec, targets, topology) {
       return targets.map((host) => ({
         host,

@@ -6,7 +6,7 @@ import type { FaultDefinition } from "./fault.js";
 export const serviceStop: FaultDefinition<Extract<FaultSpec, { type: "service-stop" }>> = {
   type: "service-stop",
   description: "stop a service on the target hosts",
-  needsLifecycle: false,
+  labOnly: false,
   async prepare(spec, targets) {
     return targets.map((host) => {
       const commands = host.service(spec.service);

@@ -2,6 +2,7 @@ import type { Clock } from "../common/clock.js";
 import type { Timeline } from "../engine/timeline.js";
 import type { Host } from "../targets/host.js";
 import { HostWatch } from "./host-watch.js";
+import { hostTimeToRunMs } from "./host-time.js";
 
 /** `(VI_1) Entering MASTER STATE`, Keepalived 2.x; 1.x wrote `VRRP_Instance(VI_1) Entering …`. */
 const TRANSITION = /\(([^)]+)\)\s+Entering\s+([A-Z]+)\s+STATE/;
@@ -23,9 +24,15 @@ export class KeepalivedObserver {
       // Without journald there is nothing to follow: watch nothing rather than retry forever.
       const journal = await host.transport.exec(["sh", "-c", "command -v journalctl"], { timeoutMs: 10_000 });
       if (journal.exitCode !== 0) return { done: new Promise<void>(() => undefined), stop: async () => undefined };
-      return host.transport.stream(["journalctl", "--follow", "--lines=0", "--output=cat", "--unit=keepalived"], (line) => {
+      // short-unix: each line starts with the journal's own timestamp (when Keepalived logged it);
+      // lines reach us 0.25–0.75 s later, so the arrival time would be the wrong one.
+      return host.transport.stream(["journalctl", "--follow", "--lines=0", "--output=short-unix", "--unit=keepalived"], (line) => {
+        const arrivedMs = this.clock.nowMs();
         const parsed = parseKeepalivedLine(line);
-        if (parsed) this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: this.clock.nowMs() });
+        if (!parsed) return;
+        const stamp = /^(\d{9,})\.(\d{1,6})\s/.exec(line);
+        const hostEpochMs = stamp ? Number(stamp[1]) * 1000 + Number(stamp[2]!.padEnd(6, "0")) / 1000 : undefined;
+        this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: hostTimeToRunMs(host.transport, hostEpochMs, this.clock, arrivedMs) });
       });
     });
   }

@@ -1,7 +1,10 @@
 import type { Clock } from "../common/clock.js";
+import { LabError } from "../common/errors.js";
 import type { Timeline } from "../engine/timeline.js";
 import type { ExecStream, Host } from "../targets/host.js";
+import { interfaceNames } from "../targets/interfaces.js";
 import { HostWatch } from "./host-watch.js";
+import { hostTimeToRunMs, hostTimeUncertaintyMs } from "./host-time.js";
 import { parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
 
 interface HostVipState {
@@ -16,6 +19,8 @@ interface HostVipState {
  */
 export class VipObserver {
   readonly #states = new Map<string, HostVipState>();
+  /** Hosts whose link to us a fault cut: their stream's lines are stale until it is opened again. */
+  readonly #cut = new Set<string>();
   readonly #watch = new HostWatch(
     (host) => this.#open(host),
     (host) => this.#lost(host),
@@ -44,6 +49,7 @@ export class VipObserver {
 
   /** Subscribe first, then read the current state, so no change can fall between the two. */
   async #open(host: Host): Promise<ExecStream> {
+    this.#cut.delete(host.id);
     // -ts: each event carries the host's own timestamp; where the host shares our clock (the lab)
     // that is when it happened, not when its line reached us.
     const stream = await host.transport.stream(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"], (line) =>
@@ -55,7 +61,12 @@ export class VipObserver {
     ]);
     if (addr.exitCode !== 0 || link.exitCode !== 0) {
       await stream.stop();
-      throw new Error(`cannot read ${host.vipInterface} on ${host.id}`);
+      const names = (await interfaceNames(host)).join(", ");
+      throw new LabError(
+        "VIPDRILL_NO_VIP_INTERFACE",
+        `${host.id}: cannot watch the VIP on interface "${host.vipInterface || "(none given)"}": ${(link.stderr || addr.stderr).trim().split("\n")[0] || "no such interface"}` +
+          (names ? ` (it has: ${names}); set vipInterface for ${host.id} in the inventory` : ""),
+      );
     }
     const state = this.#state(host.id);
     state.hasVip = addr.stdout.split("\n").some((l) => {
@@ -93,8 +104,8 @@ export class VipObserver {
     else if (event.kind === "link") state.linkUp = !event.deleted && event.up;
     else return;
     const stamp = parseMonitorTimestamp(line);
-    const atMs = host.transport.sharesClock && stamp ? Math.min(arrivedMs, stamp.epochMs - this.clock.originEpochMs) : arrivedMs;
-    this.#update(host.id, state, atMs);
+    if (this.#cut.has(host.id)) return;
+    this.#update(host.id, state, hostTimeToRunMs(host.transport, stamp?.epochMs, this.clock, arrivedMs));
   }
 
   #update(id: string, state: HostVipState, atMs: number): void {
@@ -104,8 +115,24 @@ export class VipObserver {
     this.timeline.append({ type: held ? "vip-added" : "vip-removed", host: id, atMs });
   }
 
-  /** The ± of VIP event times: 1 ms where hosts stamp events on our clock, else how late lines can arrive. */
+  /**
+   * The ± of VIP event times: 1 ms (ip -ts stamps) plus the clock offset's uncertainty where hosts
+   * stamp events on a clock we can convert; else how late lines can arrive.
+   */
   static precisionMs(hosts: readonly Host[], arrivalBoundMs: number | null): number | null {
-    return hosts.every((h) => h.transport.sharesClock) ? 1 : arrivalBoundMs;
+    const uncertainty = hostTimeUncertaintyMs(hosts);
+    return uncertainty === null ? arrivalBoundMs : Math.ceil((1 + uncertainty) * 10) / 10;
+  }
+
+  /**
+   * A fault took down the link that carries our connection to this host (a link pull over the SSH
+   * link): its events cannot reach us, but a VIP on a downed link is not held. From atMs the host
+   * counts as holding nothing until its stream is opened again and its state read afresh.
+   */
+  linkCut(hostId: string, atMs: number): void {
+    this.#cut.add(hostId);
+    const state = this.#state(hostId);
+    state.linkUp = false;
+    this.#update(hostId, state, atMs);
   }
 }

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { Client, Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import type { ProbeErrorKind, ProbeOutcome } from "../engine/timeline.js";
 
@@ -25,7 +26,8 @@ function origin(target: ProbeTarget): string {
 
 function connectOptions(target: ProbeTarget): Client.Options["connect"] {
   return {
-    servername: target.servername,
+    // SNI carries names only (RFC 6066): with no DNS name the endpoint is addressed by its IP alone.
+    ...(isIP(target.servername) === 0 ? { servername: target.servername } : {}),
     ca: target.caPem,
     rejectUnauthorized: target.caPem !== undefined,
     timeout: target.timeoutMs,

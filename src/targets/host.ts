@@ -29,13 +29,36 @@ export interface ExecStream {
   stop(): Promise<void>;
 }
 
+/**
+ * How the host's realtime clock relates to ours: host time − our time, and how far that estimate
+ * can be off (half the round trip it was measured in). Host-stamped times convert with it.
+ */
+export interface ClockOffset {
+  offsetMs: number;
+  uncertaintyMs: number;
+}
+
 export interface ExecTransport {
   readonly kind: "docker" | "ssh";
   /** The host reads the same clock as vipdrill (a container on this kernel): its timestamps need no offset. */
   readonly sharesClock: boolean;
+  /** Where the host has its own clock: the offset measured when the transport connected. */
+  readonly clockOffset?: ClockOffset;
+  /**
+   * The address this host sees vipdrill's connection come from (SSH: the client side of
+   * $SSH_CONNECTION, a jump host's address behind one); undefined where commands do not cross the
+   * host's network (docker exec). A fault on the link that reaches this address cuts the transport.
+   */
+  readonly peerAddress?: string;
+  /**
+   * Runs argv (never a shell string). A non-zero exit or a timeout is a result; a transport that
+   * cannot reach the host throws a TransportError.
+   */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   /** Start argv and call onLine for each stdout line as it arrives. */
   stream(argv: readonly string[], onLine: (line: string) => void): Promise<ExecStream>;
+  /** Release connections; later calls may reconnect. */
+  close?(): Promise<void>;
 }
 
 /** How the host's services are stopped/started; defaults to systemctl, overridable per host. */
@@ -57,6 +80,8 @@ export interface Host {
   readonly vipInterface: string;
   /** Service name → commands; unlisted services use systemctl. */
   service(name: string): ServiceCommands;
+  /** This control plane's server name in the HAProxy backend; its id when unset. */
+  readonly haproxyServer?: string;
 }
 
 /** Lifecycle operations only a lab can do (node-kill, node-pause). */
@@ -87,6 +112,8 @@ export interface Topology {
   readonly haproxy: { socket: string; backend: string };
   /** Present only where nodes can be killed/paused (the docker lab). */
   readonly lifecycle?: NodeLifecycle;
+  /** Close every host's transport (SSH connections). */
+  close?(): Promise<void>;
 }
 
 export function systemctlService(name: string): ServiceCommands {

@@ -68,7 +68,7 @@ describe.sequential("docker lab (real engine)", () => {
     const routesBefore = (await lb1.transport.exec(["ip", "route", "show", "default"])).stdout.trim();
     expect(routesBefore).toMatch(/^default via/);
     const f = await fault({ type: "link-down" }, ["lb-1"]);
-    await f.inject(60_000);
+    await f.inject(45_000, 15_000);
     expect((await lb1.transport.exec(["ip", "-o", "link", "show", "dev", "eth0"])).stdout).not.toMatch(/[<,]UP[,>]/);
     await eventually(async () => ((await vipHolders(t())).join() === "lb-2" ? true : undefined), 10_000, "VIP on lb-2");
     await f.restore();
@@ -80,7 +80,7 @@ describe.sequential("docker lab (real engine)", () => {
   it("service-stop stops exactly the unit: kubelet stops, the apiserver keeps serving", async () => {
     const cp = host(t(), "cp-2");
     const f = await fault({ type: "service-stop", service: "kubelet" }, ["cp-2"]);
-    await f.inject(60_000);
+    await f.inject(45_000, 15_000);
     expect((await cp.transport.exec(["systemctl", "is-active", "kubelet"])).stdout.trim()).not.toBe("active");
     expect((await cp.transport.exec(["systemctl", "is-active", "kube-apiserver"])).stdout.trim()).toBe("active");
     await f.restore();
@@ -97,7 +97,7 @@ describe.sequential("docker lab (real engine)", () => {
 
   it("backend-drain drains the server on every load balancer; restore makes it ready", async () => {
     const f = await fault({ type: "backend-drain", state: "drain" }, ["cp-1"]);
-    await f.inject(60_000);
+    await f.inject(45_000, 15_000);
     for (const id of ["lb-1", "lb-2"]) {
       const out = await host(t(), id).transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], {
         stdin: "show servers state kube-apiservers\n",
@@ -113,7 +113,7 @@ describe.sequential("docker lab (real engine)", () => {
 
   it("apiserver-unhealthy makes HAProxy mark that backend DOWN; restore brings it UP", async () => {
     const f = await fault({ type: "apiserver-unhealthy" }, ["cp-3"]);
-    await f.inject(60_000);
+    await f.inject(45_000, 15_000);
     const statusOf = async () => {
       const out = await host(t(), "lb-1").transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], { stdin: "show stat\n" });
       return parseShowStat(out.stdout).find((r) => r.server === "cp-3")?.status;
@@ -125,12 +125,12 @@ describe.sequential("docker lab (real engine)", () => {
 
   it("node-pause freezes the container and node-kill kills it; both restore to running", async () => {
     const pause = await fault({ type: "node-pause" }, ["cp-2"]);
-    await pause.inject(60_000);
+    await pause.inject(45_000, 15_000);
     expect((await docker.getContainer(`vipdrill-${LAB}-cp-2`).inspect()).State.Paused).toBe(true);
     await pause.restore();
     expect((await docker.getContainer(`vipdrill-${LAB}-cp-2`).inspect()).State.Paused).toBe(false);
     const kill = await fault({ type: "node-kill" }, ["lb-2"]);
-    await kill.inject(60_000);
+    await kill.inject(45_000, 15_000);
     expect((await docker.getContainer(`vipdrill-${LAB}-lb-2`).inspect()).State.Running).toBe(false);
     await kill.restore();
     expect((await docker.getContainer(`vipdrill-${LAB}-lb-2`).inspect()).State.Running).toBe(true);

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { MonotonicClock } from "../common/clock.js";
+import { TransportError, RestoreError } from "../common/errors.js";
+import { Timeline, type FaultEvent } from "../engine/timeline.js";
+import type { FaultSpec } from "../scenario/types.js";
+import { systemctlService, type ExecResult, type ExecTransport, type Host, type Topology } from "../targets/host.js";
+import { healScript, parseStamp } from "./dead-man.js";
+import { exec } from "./command.js";
+import { InjectedFault } from "./fault-controller.js";
+import type { HostAction } from "./fault.js";
+
+const result = (argv: readonly string[], exitCode: number, stdout = "", timedOut = false): ExecResult => ({
+  argv, exitCode, signal: null, stdout, stderr: "", durationMs: 1, timedOut,
+});
+const nowNs = (): string => String(BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n);
+
+/**
+ * A host reached over a link that the fault takes down: while the link is down every command
+ * fails as a lost connection would; the heal timer armed with systemd-run brings it back.
+ */
+class CuttableHost implements ExecTransport {
+  readonly kind = "ssh" as const;
+  readonly sharesClock = true;
+  readonly peerAddress = "10.0.0.1";
+  linkUp = true;
+  files = new Map<string, string>();
+  log: string[] = [];
+  timers: NodeJS.Timeout[] = [];
+  constructor(private readonly healOnTimer = true) {}
+
+  async exec(argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    this.log.push(argv.join(" "));
+    if (!this.linkUp) {
+      if (argv.includes("vipdrill-inject")) return result(argv, 1);
+      throw new TransportError("VIPDRILL_SSH_LOST", "lb-1", "lb-1: connection lost");
+    }
+    if (argv[0] === "systemd-run") {
+      const ms = Number(/--on-active=(\d+)ms/.exec(argv.join(" "))![1]);
+      const stampFile = /> (\S+)$/.exec(argv[argv.length - 1]!)![1]!;
+      if (this.healOnTimer) this.timers.push(setTimeout(() => ((this.linkUp = true), this.files.set(stampFile, `${nowNs()} 0\n`)), ms));
+      return result(argv, 0);
+    }
+    if (argv.includes("vipdrill-inject")) {
+      // The command runs on the host, stamps its end, and takes the link with it: no reply.
+      const stampFile = /> (\S+);/.exec(argv[2]!)![1]!;
+      this.linkUp = false;
+      this.files.set(stampFile, `${nowNs()} 0\n`);
+      await new Promise((r) => setTimeout(r, options.timeoutMs ?? 1000));
+      return result(argv, null as unknown as number, "", true);
+    }
+    if (argv[0] === "cat") {
+      const text = this.files.get(argv[1]!);
+      return text === undefined ? result(argv, 1) : result(argv, 0, text);
+    }
+    if (argv[0] === "sh" && argv[2] === "vipdrill-probe") return result(argv, 0, "/usr/bin/systemd-run\n");
+    return result(argv, 0);
+  }
+  stream(): never {
+    throw new Error("not used");
+  }
+}
+
+function setup(transport: CuttableHost) {
+  const host: Host = { id: "lb-1", address: "10.0.0.11", roles: ["load-balancer"], labels: {}, transport, vipInterface: "eth0", service: systemctlService };
+  const topology: Topology = { kind: "inventory", name: "t", hosts: [host], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } };
+  const action: HostAction = {
+    host,
+    inject: [exec(["ip", "link", "set", "dev", "eth0", "down"])],
+    restore: [exec(["ip", "link", "set", "dev", "eth0", "up"])],
+    selfHealing: true,
+    cutsTransport: true,
+    precheck: async () => undefined,
+    injected: async () => undefined,
+    restored: async () => (transport.linkUp ? undefined : "eth0 on lb-1 still down"),
+  };
+  const spec = { type: "link-down", target: "vip-owner", selector: { kind: "vip-owner" }, pick: "first" } as FaultSpec;
+  const timeline = new Timeline();
+  const clock = new MonotonicClock();
+  return { fault: new InjectedFault("f1", spec, [action], topology, timeline, clock), timeline, clock };
+}
+
+describe("a fault that cuts vipdrill's connection to its host (link pull over the SSH link)", () => {
+  it("arms the heal timer for the hold alone, does not wait for a reply, and takes T_f and T_r from the host's own stamps", async () => {
+    const transport = new CuttableHost();
+    const { fault, timeline, clock } = setup(transport);
+    const before = clock.nowMs();
+    const injected = await fault.inject(1_500, 3_000);
+    expect(transport.log.find((l) => l.startsWith("systemd-run"))).toMatch(/--on-active=1500ms/);
+    expect(injected.cut.map((c) => c.hostId)).toEqual(["lb-1"]);
+    // Restoring early (Ctrl-C in the hold) still waits for the host's timer: nothing else can reach it.
+    await fault.restore();
+    const inject = timeline.events.find((e): e is FaultEvent => e.type === "fault-injected")!;
+    const restore = timeline.events.find((e): e is FaultEvent => e.type === "fault-restored")!;
+    expect(inject.atMs - before).toBeLessThan(100);
+    expect(restore.atMs - inject.atMs).toBeGreaterThan(1_450);
+    expect(restore.atMs - inject.atMs).toBeLessThan(1_700);
+    expect(timeline.events.some((e) => e.type === "note" && /heals itself by its timer/.test(e.message))).toBe(true);
+    expect(transport.linkUp).toBe(true);
+    transport.timers.forEach(clearTimeout);
+  });
+
+  it("a host that never answers again is a failed restore, with the commands to heal it by hand", async () => {
+    const transport = new CuttableHost(false);
+    const { fault } = setup(transport);
+    await fault.inject(100, 300);
+    const error = await fault.restore().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RestoreError);
+    expect((error as RestoreError).message).toMatch(/lb-1 has not answered since the fault cut it off/);
+    expect((error as RestoreError).manualHeal).toEqual([
+      { hostId: "lb-1", commands: ["ip link set dev eth0 up", "systemctl stop vipdrill-heal-f1-lb-1.timer"] },
+    ]);
+  }, 15_000);
+});
+
+describe("the heal script a dead-man timer runs", () => {
+  it("runs every restore command even after one fails, and stamps the time and the first failure", () => {
+    const script = healScript([exec(["ip", "link", "set", "dev", "eth0", "up"]), exec(["ip", "route", "replace", "default", "via", "10.0.0.1", "dev", "eth0"])], "/tmp/x.done");
+    expect(script).toBe(
+      's=; ip link set dev eth0 up || s=${s:-$?}; ip route replace default via 10.0.0.1 dev eth0 || s=${s:-$?}; echo "$(date +%s%N) ${s:-0}" > /tmp/x.done',
+    );
+    expect(parseStamp("1764061200123456789 0\n")).toEqual({ epochMs: 1764061200123.4568, status: 0 });
+    expect(parseStamp("garbage")).toBeUndefined();
+  });
+});

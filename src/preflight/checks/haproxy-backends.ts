@@ -1,0 +1,73 @@
+import { parseShowStat, runtimeCommand } from "../../faults/haproxy-runtime.js";
+import type { Host, Topology } from "../../targets/host.js";
+import { controlPlanes, execFailure, execOn, listing, loadBalancers, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
+
+export interface BackendServer {
+  server: string;
+  status: string;
+  /** The last health check's result (L7OK, L4CON, L7STS, …), when HAProxy reports one. */
+  checkStatus: string;
+}
+
+/** The servers of `backend` in a `show stat` CSV, with each one's check status (found by its header name). */
+export function backendServers(csv: string, backend: string): BackendServer[] {
+  const header = csv.split("\n").find((line) => line.startsWith("#"));
+  const checkColumn = header ? header.replace(/^#\s*/, "").split(",").indexOf("check_status") : -1;
+  const checkStatus = new Map<string, string>();
+  if (checkColumn >= 0) {
+    for (const line of csv.split("\n")) {
+      const cols = line.split(",");
+      if (cols[0] === backend && cols[1] !== undefined) checkStatus.set(cols[1], (cols[checkColumn] ?? "").replace(/^\*\s*/, "").trim());
+    }
+  }
+  return parseShowStat(csv)
+    .filter((row) => row.backend === backend && row.server !== "BACKEND" && row.server !== "FRONTEND")
+    .map((row) => ({ server: row.server, status: row.status, checkStatus: checkStatus.get(row.server) ?? "" }));
+}
+
+/** The server names the control planes go by in the backend. */
+export const expectedServers = (topology: Topology): string[] => controlPlanes(topology).map((h) => h.haproxyServer ?? h.id);
+
+/** One balancer's verdict: every server UP, and every control plane among the servers. */
+export function judgeBackends(hostId: string, backend: string, servers: readonly BackendServer[], expected: readonly string[]): HostFinding {
+  if (servers.length === 0) return { id: hostId, status: "fail", seen: `backend ${backend} not found or without servers` };
+  const described = servers.map((s) => {
+    if (s.status === "UP") return `${s.server} UP`;
+    return `${s.server} ${s.status}${s.checkStatus ? ` (${s.checkStatus})` : ""}`;
+  });
+  const missing = expected.filter((name) => !servers.some((s) => s.server === name));
+  if (missing.length > 0) described.push(`${listing(missing)} not in ${backend}`);
+  const ok = servers.every((s) => s.status === "UP") && missing.length === 0;
+  return { id: hostId, status: ok ? "pass" : "fail", seen: described.join(", ") };
+}
+
+async function inspect(context: CheckContext, host: Host): Promise<HostFinding> {
+  const { topology } = context;
+  const command = runtimeCommand(topology, "show stat");
+  if (command.kind !== "exec") return { id: host.id, status: "fail", seen: "no runtime API command" };
+  try {
+    const result = await execOn(context, host, command.argv, command.stdin);
+    if (result.exitCode !== 0) {
+      return { id: host.id, status: "fail", seen: `runtime API ${topology.haproxy.socket} unavailable: ${execFailure(result)}` };
+    }
+    return judgeBackends(host.id, topology.haproxy.backend, backendServers(result.stdout, topology.haproxy.backend), expectedServers(topology));
+  } catch (error) {
+    return { id: host.id, status: "fail", seen: unreachable(error) };
+  }
+}
+
+/** The runbook: every control plane in HAProxy's rotation, UP by its health check, on every balancer. */
+export const haproxyBackendsCheck: CheckDefinition = {
+  id: "haproxy-backends",
+  title: "every HAProxy backend server is UP on every load balancer",
+  async run(context) {
+    const lbs = loadBalancers(context.topology);
+    if (lbs.length === 0) return { status: "skip", seen: "no load balancers (kube-vip topology): no HAProxy to check" };
+    const hosts = await Promise.all(lbs.map((host) => inspect(context, host)));
+    return {
+      status: hosts.every((h) => h.status === "pass") ? "pass" : "fail",
+      seen: hosts.map((h) => `${h.id}: ${h.seen}`).join("; "),
+      hosts,
+    };
+  },
+};

@@ -1,0 +1,466 @@
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TransportError } from "../common/errors.js";
+import { AbortedError } from "../common/errors.js";
+import { makeLabCertificates, type LabCertificates } from "../targets/docker/lab-certs.js";
+import { systemctlService, type ExecResult, type Host, type Role, type Topology } from "../targets/host.js";
+import { canonicalIp } from "./checks/context.js";
+import { parseSubjectAltName } from "./checks/certificate-sans.js";
+import { preflightFailed, runCheck, runPreflight, PREFLIGHT_CHECKS, type PreflightCheck, type PreflightOptions } from "./preflight.js";
+
+// ---------------------------------------------------------------------------------------------
+// A fake Topology: each host's transport answers argv from a handler (canned output).
+// ---------------------------------------------------------------------------------------------
+
+type Reply = { stdout?: string; stderr?: string; exitCode?: number } | "hang" | Error;
+type Handler = (argv: readonly string[], stdin: string | undefined) => Reply | undefined;
+
+function fakeHost(id: string, roles: Role[], handler: Handler, address = "192.0.2.1"): Host & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    id,
+    address,
+    roles,
+    labels: {},
+    vipInterface: "eth0",
+    service: systemctlService,
+    calls,
+    transport: {
+      kind: "ssh",
+      sharesClock: false,
+      async exec(argv, options): Promise<ExecResult> {
+        calls.push([...argv]);
+        const reply = handler(argv, options?.stdin) ?? { stderr: `${argv[0] ?? ""}: not faked`, exitCode: 127 };
+        if (reply === "hang") return new Promise<ExecResult>(() => undefined);
+        if (reply instanceof Error) throw reply;
+        return { argv, exitCode: reply.exitCode ?? 0, signal: null, stdout: reply.stdout ?? "", stderr: reply.stderr ?? "", durationMs: 1, timedOut: false };
+      },
+      async stream() {
+        throw new Error("not faked");
+      },
+    },
+  };
+}
+
+function fakeTopology(hosts: Host[], endpoint: Partial<Topology["endpoint"]> = {}): Topology {
+  return {
+    kind: "inventory",
+    name: "fake",
+    hosts,
+    endpoint: { vip: "192.0.2.200", port: 6443, dns: "api.cluster.local", ...endpoint },
+    haproxy: { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" },
+  };
+}
+
+const check = (id: string) => PREFLIGHT_CHECKS.find((c) => c.id === id)!;
+const run = (id: string, topology: Topology, options: PreflightOptions = {}): Promise<PreflightCheck> =>
+  runCheck(check(id), topology, { timeoutMs: 2000, ...options });
+const cps = (n = 3): Host[] => Array.from({ length: n }, (_, i) => fakeHost(`cp-${i + 1}`, ["control-plane"], () => undefined));
+
+// show stat: the real column layout up to check_status (36) and a few more.
+const STAT_HEADER =
+  "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,";
+function statRow(backend: string, server: string, status: string, checkStatus = ""): string {
+  const cols = Array<string>(40).fill("");
+  cols[0] = backend;
+  cols[1] = server;
+  cols[17] = status;
+  cols[36] = checkStatus;
+  return cols.join(",");
+}
+function showStat(servers: Array<[string, string, string?]>): string {
+  return [
+    STAT_HEADER,
+    statRow("apiserver", "FRONTEND", "OPEN"),
+    ...servers.map(([s, st, chk]) => statRow("kube-apiservers", s, st, chk)),
+    statRow("kube-apiservers", "BACKEND", "UP"),
+    "",
+  ].join("\n");
+}
+const statHandler =
+  (csv: string | { stderr: string; exitCode: number }): Handler =>
+  (argv, stdin) =>
+    argv[0] === "socat" && stdin === "show stat\n" ? (typeof csv === "string" ? { stdout: csv } : csv) : undefined;
+
+// ip -o addr / link, as iproute2 prints them.
+const ipAddr = (...extra: string[]) =>
+  [
+    "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever",
+    "2: eth0    inet 192.0.2.21/24 brd 192.0.2.255 scope global eth0\\       valid_lft forever preferred_lft forever",
+    ...extra,
+  ].join("\n");
+const VIP_LINE = "2: eth0    inet 192.0.2.200/24 scope global secondary eth0\\       valid_lft forever preferred_lft forever";
+const ipLink = (up = true) =>
+  [
+    "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00",
+    `2: eth0@if42: <BROADCAST,MULTICAST${up ? ",UP,LOWER_UP" : ""}> mtu 1500 qdisc noqueue state ${up ? "UP" : "DOWN"} mode DEFAULT group default \\    link/ether 02:42:ac:1e:63:15`,
+  ].join("\n");
+const ipHandler =
+  (holds: boolean, linkUp = true): Handler =>
+  (argv) => {
+    if (argv.join(" ") === "ip -o addr show") return { stdout: holds ? ipAddr(VIP_LINE) : ipAddr() };
+    if (argv.join(" ") === "ip -o link show") return { stdout: ipLink(linkUp) };
+    return undefined;
+  };
+
+// keepalived.conf served by `cat -- path`, includes expanded by the fake `sh -c … sh pattern`.
+const confHandler =
+  (files: Record<string, string>): Handler =>
+  (argv) => {
+    if (argv[0] === "cat" && argv[1] === "--") {
+      const text = files[argv[2]!];
+      return text === undefined ? { stderr: `cat: ${argv[2]!}: No such file or directory`, exitCode: 1 } : { stdout: text };
+    }
+    if (argv[0] === "sh" && argv[1] === "-c" && argv[3] === "sh" && argv.length === 5) {
+      const regex = new RegExp(`^${argv[4]!.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+      return { stdout: Object.keys(files).filter((f) => regex.test(f)).sort().map((f) => `${f}\n`).join("") };
+    }
+    return undefined;
+  };
+const AUTH_CONF = `vrrp_instance VI_1 {\n  interface eth0\n  authentication {\n    auth_type PASS\n    auth_pass 12345678\n  }\n}\n`;
+const NO_AUTH_CONF = `vrrp_instance VI_1 {\n  interface eth0\n}\n`;
+
+const either =
+  (...handlers: Handler[]): Handler =>
+  (argv, stdin) => {
+    for (const h of handlers) {
+      const reply = h(argv, stdin);
+      if (reply !== undefined) return reply;
+    }
+    return undefined;
+  };
+
+// ---------------------------------------------------------------------------------------------
+
+describe("dns", () => {
+  const topology = fakeTopology(cps());
+  const resolver = (addresses: string[] | Error) => async () => {
+    if (addresses instanceof Error) throw addresses;
+    return addresses;
+  };
+  const notFound = Object.assign(new Error("getaddrinfo ENOTFOUND api.cluster.local"), { code: "ENOTFOUND" });
+
+  it("passes when the name resolves to the VIP only (v4 and v6 spellings of one address count once)", async () => {
+    const r = await run("dns", topology, { resolver: resolver(["192.0.2.200", "::ffff:192.0.2.200"]) });
+    expect(r).toMatchObject({ status: "pass", seen: "api.cluster.local → 192.0.2.200" });
+  });
+
+  it("skips, saying why, when the name does not resolve here", async () => {
+    const r = await run("dns", topology, { resolver: resolver(notFound) });
+    expect(r.status).toBe("skip");
+    expect(r.seen).toBe(
+      "api.cluster.local is not resolvable from here (ENOTFOUND); the probes connect to the VIP 192.0.2.200 and send the name as SNI",
+    );
+  });
+
+  it("skips when the endpoint's name is the VIP itself, without asking the resolver", async () => {
+    let asked = false;
+    const r = await run("dns", fakeTopology(cps(), { dns: "192.0.2.200" }), {
+      resolver: async () => {
+        asked = true;
+        return [];
+      },
+    });
+    expect(r.status).toBe("skip");
+    expect(asked).toBe(false);
+  });
+
+  it("fails listing the other addresses", async () => {
+    expect((await run("dns", topology, { resolver: resolver(["10.0.0.5"]) })).seen).toBe("api.cluster.local → 10.0.0.5: not the VIP 192.0.2.200");
+    const both = await run("dns", topology, { resolver: resolver(["192.0.2.200", "2001:db8::5"]) });
+    expect(both).toMatchObject({ status: "fail", seen: "api.cluster.local → 192.0.2.200, 2001:db8::5: besides the VIP, also 2001:db8::5" });
+  });
+
+  it("an IPv6 VIP matches however it is spelled", async () => {
+    const v6 = fakeTopology(cps(), { vip: "2001:db8::200" });
+    expect((await run("dns", v6, { resolver: resolver(["2001:0DB8:0:0::200"]) })).status).toBe("pass");
+  });
+
+  it("fails on a resolver error other than not-found", async () => {
+    const r = await run("dns", topology, { resolver: resolver(Object.assign(new Error("queryA ETIMEOUT api.cluster.local"), { code: "EAI_AGAIN" })) });
+    expect(r).toMatchObject({ status: "fail", seen: "looking up api.cluster.local failed: queryA ETIMEOUT api.cluster.local" });
+  });
+});
+
+describe("vrrp-auth", () => {
+  const conf = "/etc/keepalived/keepalived.conf";
+
+  it("passes when every balancer's instances authenticate; reads argv-only through the transport", async () => {
+    const lb1 = fakeHost("lb-1", ["load-balancer"], confHandler({ [conf]: AUTH_CONF }));
+    const lb2 = fakeHost("lb-2", ["load-balancer"], confHandler({ [conf]: "include conf.d/*.conf\n", "/etc/keepalived/conf.d/vi.conf": AUTH_CONF }));
+    const r = await run("vrrp-auth", fakeTopology([...cps(), lb1, lb2]));
+    expect(r).toMatchObject({ status: "pass", seen: "lb-1: VI_1 auth PASS; lb-2: VI_1 auth PASS" });
+    expect(lb2.calls).toEqual([
+      ["cat", "--", conf],
+      ["sh", "-c", expect.stringContaining("for f in $1") as unknown as string, "sh", "/etc/keepalived/conf.d/*.conf"],
+      ["cat", "--", "/etc/keepalived/conf.d/vi.conf"],
+    ]);
+    expect(r.seen).not.toContain("12345678");
+  });
+
+  it("fails naming the balancer and the instance without authentication", async () => {
+    const lb1 = fakeHost("lb-1", ["load-balancer"], confHandler({ [conf]: AUTH_CONF }));
+    const lb2 = fakeHost("lb-2", ["load-balancer"], confHandler({ [conf]: NO_AUTH_CONF }));
+    const r = await run("vrrp-auth", fakeTopology([lb1, lb2]));
+    expect(r.status).toBe("fail");
+    expect(r.seen).toBe("lb-1: VI_1 auth PASS; lb-2: VI_1 has neither authentication nor unicast_peer");
+    expect(r.hosts?.map((h) => [h.id, h.status])).toEqual([
+      ["lb-1", "pass"],
+      ["lb-2", "fail"],
+    ]);
+  });
+
+  it("a missing file, no instance at all, or an unreachable balancer fail that balancer only", async () => {
+    const lb1 = fakeHost("lb-1", ["load-balancer"], confHandler({}));
+    const lb2 = fakeHost("lb-2", ["load-balancer"], confHandler({ [conf]: "global_defs {\n}\n" }));
+    const lb3 = fakeHost("lb-3", ["load-balancer"], () => new TransportError("VIPDRILL_SSH_CONNECT", "lb-3", "lb-3 (192.0.2.23:22): connect ECONNREFUSED"));
+    const r = await run("vrrp-auth", fakeTopology([lb1, lb2, lb3]));
+    expect(r.status).toBe("fail");
+    expect(r.hosts?.map((h) => h.seen)).toEqual([
+      "cannot read /etc/keepalived/keepalived.conf: cat: /etc/keepalived/keepalived.conf: No such file or directory",
+      "no vrrp_instance in /etc/keepalived/keepalived.conf",
+      "unreachable: lb-3 (192.0.2.23:22): connect ECONNREFUSED",
+    ]);
+  });
+
+  it("skips without load balancers (kube-vip)", async () => {
+    expect((await run("vrrp-auth", fakeTopology(cps()))).status).toBe("skip");
+  });
+});
+
+describe("haproxy-backends", () => {
+  it("passes when every server is UP on every balancer", async () => {
+    const csv = showStat([["cp-1", "UP"], ["cp-2", "UP"], ["cp-3", "UP"]]);
+    const lbs = ["lb-1", "lb-2"].map((id) => fakeHost(id, ["load-balancer"], statHandler(csv)));
+    const r = await run("haproxy-backends", fakeTopology([...cps(), ...lbs]));
+    expect(r).toMatchObject({ status: "pass", seen: "lb-1: cp-1 UP, cp-2 UP, cp-3 UP; lb-2: cp-1 UP, cp-2 UP, cp-3 UP" });
+    expect(lbs[0]!.calls).toEqual([["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"]]);
+  });
+
+  it("fails naming the balancer, the server, its state and its last check", async () => {
+    const lb1 = fakeHost("lb-1", ["load-balancer"], statHandler(showStat([["cp-1", "UP", "L7OK"], ["cp-2", "MAINT"], ["cp-3", "DOWN", "* L7STS"]])));
+    const lb2 = fakeHost("lb-2", ["load-balancer"], statHandler(showStat([["cp-1", "UP"], ["cp-2", "UP"], ["cp-3", "UP"]])));
+    const r = await run("haproxy-backends", fakeTopology([...cps(), lb1, lb2]));
+    expect(r.status).toBe("fail");
+    expect(r.seen).toBe("lb-1: cp-1 UP, cp-2 MAINT, cp-3 DOWN (L7STS); lb-2: cp-1 UP, cp-2 UP, cp-3 UP");
+  });
+
+  it("fails when a control plane is not in the backend (by its haproxyServer name) or the backend is missing", async () => {
+    const hosts = [...cps(2), { ...fakeHost("cp-3", ["control-plane"], () => undefined), haproxyServer: "apiserver-3" }];
+    const lb1 = fakeHost("lb-1", ["load-balancer"], statHandler(showStat([["cp-1", "UP"], ["cp-2", "UP"]])));
+    const lb2 = fakeHost("lb-2", ["load-balancer"], statHandler(`${STAT_HEADER}\n${statRow("other", "x", "UP")}\n`));
+    const r = await run("haproxy-backends", fakeTopology([...hosts, lb1, lb2]));
+    expect(r.seen).toBe("lb-1: cp-1 UP, cp-2 UP, apiserver-3 not in kube-apiservers; lb-2: backend kube-apiservers not found or without servers");
+  });
+
+  it("a runtime API that does not answer fails with its error; skips without balancers", async () => {
+    const lb1 = fakeHost("lb-1", ["load-balancer"], statHandler({ stderr: "2024/01/01 socat[1] E connect(5, AF=1 \"/run/haproxy/admin.sock\", 25): No such file or directory", exitCode: 1 }));
+    const r = await run("haproxy-backends", fakeTopology([...cps(), lb1]));
+    expect(r.seen).toMatch(/^lb-1: runtime API \/run\/haproxy\/admin\.sock unavailable: .*No such file or directory$/);
+    expect((await run("haproxy-backends", fakeTopology(cps()))).status).toBe("skip");
+  });
+});
+
+describe("vip-single-owner", () => {
+  it("passes with exactly one holder", async () => {
+    const r = await run("vip-single-owner", fakeTopology([...cps(), fakeHost("lb-1", ["load-balancer"], ipHandler(true)), fakeHost("lb-2", ["load-balancer"], ipHandler(false))]));
+    expect(r).toMatchObject({ status: "pass", seen: "lb-1 holds 192.0.2.200; lb-2 does not hold it" });
+  });
+
+  it("fails naming both holders on a split brain", async () => {
+    const r = await run("vip-single-owner", fakeTopology([fakeHost("lb-1", ["load-balancer"], ipHandler(true)), fakeHost("lb-2", ["load-balancer"], ipHandler(true))]));
+    expect(r.status).toBe("fail");
+    expect(r.seen).toBe("192.0.2.200 held by lb-1 and lb-2 at once (split brain); lb-1 holds 192.0.2.200 (eth0); lb-2 holds 192.0.2.200 (eth0)");
+  });
+
+  it("a VIP on a downed link is not held; no holder fails", async () => {
+    const r = await run("vip-single-owner", fakeTopology([fakeHost("lb-1", ["load-balancer"], ipHandler(true, false)), fakeHost("lb-2", ["load-balancer"], ipHandler(false))]));
+    expect(r.status).toBe("fail");
+    expect(r.seen).toBe("no host holds 192.0.2.200 (looked on lb-1 and lb-2); lb-1 has 192.0.2.200 on eth0, but the link is down (not held); lb-2 does not hold it");
+  });
+
+  it("without load balancers the control planes are the candidates (kube-vip)", async () => {
+    const hosts = [fakeHost("cp-1", ["control-plane"], ipHandler(false)), fakeHost("cp-2", ["control-plane"], ipHandler(true))];
+    expect(await run("vip-single-owner", fakeTopology(hosts))).toMatchObject({ status: "pass", seen: "cp-2 holds 192.0.2.200; cp-1 does not hold it" });
+  });
+
+  it("an unreachable candidate fails the check even when another holds the VIP", async () => {
+    const lb2 = fakeHost("lb-2", ["load-balancer"], () => new TransportError("VIPDRILL_SSH_LOST", "lb-2", "lb-2: connection lost"));
+    const r = await run("vip-single-owner", fakeTopology([fakeHost("lb-1", ["load-balancer"], ipHandler(true)), lb2]));
+    expect(r).toMatchObject({ status: "fail", seen: "lb-1 holds 192.0.2.200; lb-2 unreachable: lb-2: connection lost" });
+  });
+});
+
+describe("runPreflight: order, isolation, deadlines", () => {
+  it("a host that never answers fails the checks that ask it, naming it, within the deadline; other checks are unaffected", async () => {
+    const lb1 = fakeHost("lb-1", ["load-balancer"], either(confHandler({ "/etc/keepalived/keepalived.conf": AUTH_CONF }), statHandler(showStat([["cp-1", "UP"]])), ipHandler(true)));
+    const lb2 = fakeHost("lb-2", ["load-balancer"], () => "hang");
+    const topology = fakeTopology([{ ...fakeHost("cp-1", ["control-plane"], () => undefined, "127.0.0.1"), haproxyServer: "cp-1" }, lb1, lb2], {
+      // Nothing listens on 127.0.0.1:1: certificate and version checks fail fast with connect-refused.
+      vip: "127.0.0.1",
+      port: 1,
+    });
+    const started = Date.now();
+    const result = await runPreflight(topology, { timeoutMs: 400, resolver: async () => ["127.0.0.1"] });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.checks.map((c) => c.id)).toEqual(["dns", "certificate-sans", "version", "vrrp-auth", "haproxy-backends", "vip-single-owner"]);
+    const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
+    expect(byId["dns"]!.status).toBe("pass");
+    for (const id of ["vrrp-auth", "haproxy-backends", "vip-single-owner"]) {
+      expect(byId[id]!.status).toBe("fail");
+      expect(byId[id]!.seen).toMatch(/^timed out after 0\.4 s, no answer from lb-2$/);
+    }
+    expect(byId["version"]!.seen).toMatch(/^cp-1 connect-refused .*; through the VIP connect-refused/);
+    expect(byId["certificate-sans"]!.seen).toMatch(/^cp-1: no certificate: connect ECONNREFUSED 127\.0\.0\.1:1; through the VIP: no certificate/);
+    expect(preflightFailed(result)).toBe(true);
+    expect(result.target).toBe('inventory "fake"');
+  });
+
+  it("a check that throws fails with the message", async () => {
+    const boom = { id: "dns", title: "t", run: async () => Promise.reject(new Error("boom")) };
+    expect(await runCheck(boom, fakeTopology([]))).toMatchObject({ status: "fail", seen: "check failed: boom" });
+  });
+
+  it("an aborted run ends promptly with AbortedError", async () => {
+    const controller = new AbortController();
+    const lb = fakeHost("lb-1", ["load-balancer"], () => "hang");
+    const pending = runPreflight(fakeTopology([lb], { vip: "127.0.0.1", port: 1 }), { signal: controller.signal, timeoutMs: 10_000, resolver: async () => ["127.0.0.1"] });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// certificate-sans and version against real TLS servers on loopback addresses
+// ---------------------------------------------------------------------------------------------
+
+describe("certificate-sans and version (real TLS on 127.0.0.x)", () => {
+  const VIP = "127.0.0.10";
+  const nodes = [
+    { id: "cp-1", address: "127.0.0.11" },
+    { id: "cp-2", address: "127.0.0.12" },
+    { id: "cp-3", address: "127.0.0.13" },
+  ];
+  let certs: LabCertificates;
+  let otherCa: LabCertificates;
+  let servers: Server[] = [];
+  let port = 0;
+  /** Per address: which node's certificate it serves and how /version answers. */
+  let serving: Record<string, { cert: string; version: string | 500 }> = {};
+
+  const listen = async (address: string): Promise<void> => {
+    const server = createServer(
+      {
+        SNICallback: (_name, cb) => cb(null, undefined),
+        key: certs.nodes.get(serving[address]!.cert)?.keyPem ?? otherCa.nodes.get("cp-1")!.keyPem,
+        cert: certs.nodes.get(serving[address]!.cert)?.certPem ?? otherCa.nodes.get("cp-1")!.certPem,
+      },
+      (req, res) => {
+        const v = serving[address]!.version;
+        if (v === 500) return void res.writeHead(500).end("[-]etcd failed");
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ major: "1", gitVersion: v, requested: req.headers.host }));
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(port, address, resolve));
+    port = (server.address() as AddressInfo).port;
+    servers.push(server);
+  };
+  const restart = async (spec: typeof serving): Promise<void> => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      s.close();
+    }
+    servers = [];
+    serving = spec;
+    for (const address of Object.keys(spec)) await listen(address);
+  };
+  const topology = (caPem?: string) =>
+    fakeTopology(
+      nodes.map((n) => fakeHost(n.id, ["control-plane"], () => undefined, n.address)),
+      { vip: VIP, port, dns: "api.cluster.local", ...(caPem === undefined ? {} : { caPem }) },
+    );
+  const healthy = () => ({
+    "127.0.0.11": { cert: "cp-1", version: "v1.34.0" },
+    "127.0.0.12": { cert: "cp-2", version: "v1.34.0" },
+    "127.0.0.13": { cert: "cp-3", version: "v1.34.0" },
+    // HAProxy passes TLS through: the VIP shows one backend's certificate.
+    [VIP]: { cert: "cp-2", version: "v1.34.0" },
+  });
+
+  beforeAll(async () => {
+    certs = await makeLabCertificates({ dns: "api.cluster.local", vip: VIP, nodes });
+    otherCa = await makeLabCertificates({ dns: "api.cluster.local", vip: VIP, nodes: nodes.slice(0, 1) });
+    await restart(healthy());
+  });
+  afterAll(() => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      s.close();
+    }
+  });
+
+  it("pass: every node's certificate holds the VIP, the name and its own name; the VIP's is identified by fingerprint", async () => {
+    await restart(healthy());
+    const r = await run("certificate-sans", topology(certs.caPem));
+    expect(r.status).toBe("pass");
+    expect(r.seen).toBe(
+      "cp-1: ✓ VIP ✓ api.cluster.local ✓ cp-1; cp-2: ✓ VIP ✓ api.cluster.local ✓ cp-2; cp-3: ✓ VIP ✓ api.cluster.local ✓ cp-3; " +
+        "through the VIP (served by cp-2): ✓ VIP ✓ api.cluster.local ✓ cp-2; verifies against the endpoint CA",
+    );
+  });
+
+  it("fail: a node whose certificate lacks its own name is named, with what is missing", async () => {
+    await restart({ ...healthy(), "127.0.0.13": { cert: "cp-1", version: "v1.34.0" } });
+    const r = await run("certificate-sans", topology(certs.caPem));
+    expect(r.status).toBe("fail");
+    expect(r.hosts?.find((h) => h.id === "cp-3")).toEqual({ id: "cp-3", status: "fail", seen: "✓ VIP ✓ api.cluster.local ✗ cp-3" });
+  });
+
+  it("fail: certificates that do not verify against the endpoint CA are reported separately", async () => {
+    await restart({ ...healthy(), [VIP]: { cert: "foreign", version: "v1.34.0" } });
+    const r = await run("certificate-sans", topology(certs.caPem));
+    expect(r.status).toBe("fail");
+    expect(r.seen).toContain("through the VIP (served by a backend not asked directly (CN=cp-1)): ✓ VIP ✓ api.cluster.local");
+    expect(r.seen).toMatch(/does NOT verify against the endpoint CA \(through the VIP: [A-Z_]+\)$/);
+    // Without a CA nothing is said about trust.
+    expect((await run("certificate-sans", topology())).seen).not.toContain("verif");
+  });
+
+  it("version: gitVersion per node and through the VIP; a 500 fails naming the node", async () => {
+    await restart(healthy());
+    const ok = await run("version", topology(certs.caPem));
+    expect(ok).toMatchObject({ status: "pass", seen: "cp-1 v1.34.0, cp-2 v1.34.0, cp-3 v1.34.0; through the VIP v1.34.0" });
+    await restart({ ...healthy(), "127.0.0.12": { cert: "cp-2", version: 500 }, "127.0.0.13": { cert: "cp-3", version: "v1.35.0" } });
+    const bad = await run("version", topology(certs.caPem));
+    expect(bad).toMatchObject({
+      status: "fail",
+      seen: "cp-1 v1.34.0, cp-2 http-status (HTTP 500), cp-3 v1.35.0; through the VIP v1.34.0 (versions differ)",
+    });
+  });
+
+  it("version verifies TLS like the probes do: a foreign certificate is a tls failure", async () => {
+    await restart({ ...healthy(), [VIP]: { cert: "foreign", version: "v1.34.0" } });
+    const r = await run("version", topology(certs.caPem));
+    expect(r.hosts?.find((h) => h.id === "VIP")?.seen).toMatch(/^tls/);
+  });
+});
+
+describe("helpers", () => {
+  it("canonicalIp: IPv6 spellings, IPv4-mapped, IPv4", () => {
+    expect(canonicalIp("2001:DB8::1")).toBe(canonicalIp("2001:db8:0:0:0:0:0:1"));
+    expect(canonicalIp("::ffff:10.0.0.1")).toBe("10.0.0.1");
+    expect(canonicalIp("[fe80::1%eth0]")).toBe("fe80:0:0:0:0:0:0:1");
+    expect(canonicalIp("10.0.0.1")).toBe("10.0.0.1");
+  });
+
+  it("parseSubjectAltName: Node's format, including escaped values", () => {
+    expect(parseSubjectAltName('DNS:a.example, IP Address:10.0.0.1, DNS:"b,c", IP Address:FD00:0:0:0:0:0:0:1')).toEqual([
+      { type: "DNS", value: "a.example" },
+      { type: "IP", value: "10.0.0.1" },
+      { type: "DNS", value: "b,c" },
+      { type: "IP", value: "FD00:0:0:0:0:0:0:1" },
+    ]);
+    expect(parseSubjectAltName(undefined)).toEqual([]);
+  });
+});
