@@ -56,8 +56,9 @@ program
   .command("validate")
   .description("check scenario files without running anything (default: every built-in scenario)")
   .argument("[scenarios...]", "scenario files (YAML)")
-  .action(async (files: string[]) => {
-    exitCode = await validateCommand(files);
+  .option("--inventory <file>", "also check this inventory file (nothing is contacted)")
+  .action(async (files: string[], options: { inventory?: string }) => {
+    exitCode = await validateCommand(files, options);
   });
 
 program

@@ -21,6 +21,24 @@ describe("vipdrill CLI: input errors", () => {
     expect(result.stdout.split("\n").filter((l) => l.startsWith("✓")).length).toBeGreaterThanOrEqual(6);
   });
 
+  it("an inventory: the shipped example is checked down to its CA file; a bad one is refused by run, plan and validate with file:line, before anything is contacted", async () => {
+    const example = await runCli(["validate", "--inventory", "inventories/example.yaml"]);
+    // The example names a CA file that does not exist here: exactly that is reported, with its line.
+    expect(example.code).toBe(2);
+    expect(example.stderr.trim()).toMatch(/^inventories\/example\.yaml:\d+: endpoint\.caFile: /);
+    const file = await scenario(
+      "endpoint: { vip: 192.0.2.10, insecure: true }\nhosts:\n  - { id: lb-1, address: 192.0.2.11, roles: [load-balancer] }\n  - { id: cp-1, address: 192.0.2.21, roles: [control-plane], ssh: { jump: nowhere } }\n",
+    );
+    for (const args of [["validate", "--inventory", file], ["plan", "--inventory", file], ["run", "--yes", "--inventory", file]]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(" ")).toBe(2);
+      const lines = result.stderr.trim().split("\n");
+      expect(lines.some((l) => new RegExp(`${file}:3: hosts\\[0\\]\\.vipInterface: expected`).test(l)), result.stderr).toBe(true);
+      expect(lines.some((l) => new RegExp(`${file}:4: hosts\\[1\\]\\.ssh\\.jump: .*"nowhere"`).test(l)), result.stderr).toBe(true);
+      expect(result.stderr).not.toMatch(/\n\s+at |connecting/);
+    }
+  });
+
   it("an unknown fault type: file:line, the path, what was expected; exit 2", async () => {
     const file = await scenario(base("  type: link-pull\n  target: vip-owner"));
     const result = await runCli(["run", file]);
