@@ -12,11 +12,29 @@ export interface DeadMan {
   readonly stampFile: string;
 }
 
-/** `date +%s%N` then the status, as the heal script writes it to its stamp file. */
-export function parseStamp(text: string): { epochMs: number; status: number } | undefined {
+/**
+ * Shell that sets $t to the host's time in ns since the epoch. A `date` without %N (BusyBox builds,
+ * old BSDs) prints it literally: then whole seconds, padded with nine zeros, which parseStamp reads back
+ * as a 1 s resolution.
+ */
+export const SHELL_NOW_NS = `t=$(date +%s%N 2>/dev/null); case "$t" in ''|*[!0-9]*) t="$(date +%s)000000000";; esac`;
+
+/** A host stamp: the time (ms since the epoch) and how far off it can be from the event, by the clock's resolution. */
+export interface Stamp {
+  epochMs: number;
+  status: number;
+  resolutionMs: number;
+}
+
+/** `date +%s%N` (see SHELL_NOW_NS) then the status, as the heal script writes it to its stamp file. */
+export function parseStamp(text: string): Stamp | undefined {
   const match = /^(\d{12,})\s+(\d+)\s*$/.exec(text.trim());
   if (!match) return undefined;
-  return { epochMs: Number(BigInt(match[1]!) / 1_000_000n) + Number(BigInt(match[1]!) % 1_000_000n) / 1e6, status: Number(match[2]) };
+  const ns = BigInt(match[1]!);
+  const status = Number(match[2]);
+  // Whole seconds (nine zeros): the event happened somewhere in that second; take its middle.
+  if (ns % 1_000_000_000n === 0n) return { epochMs: Number(ns / 1_000_000n) + 500, status, resolutionMs: 500 };
+  return { epochMs: Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6, status, resolutionMs: 0 };
 }
 
 /**
@@ -25,7 +43,7 @@ export function parseStamp(text: string): { epochMs: number; status: number } | 
  */
 export function healScript(restore: Command[], stampFile: string): string {
   const steps = restore.map((c) => `${renderCommand(c)} || s=\${s:-$?}`);
-  return [`s=`, ...steps, `echo "$(date +%s%N) \${s:-0}" > ${shellQuote(stampFile)}`].join("; ");
+  return [`s=`, ...steps, SHELL_NOW_NS, `echo "$t \${s:-0}" > ${shellQuote(stampFile)}`].join("; ");
 }
 
 /** The names a dead-man timer uses on its host. */
@@ -33,6 +51,21 @@ export function deadManNames(name: string): { unit: string; stampFile: string; p
   const unit = `vipdrill-heal-${name}`;
   return { unit, stampFile: `/tmp/${unit}.done`, pidFile: `/tmp/${unit}.pid` };
 }
+
+/**
+ * Starts a shell script detached from the command that starts it: its own session (so the disarm can
+ * kill the sleep with it), no hang-up on logout, and stdio on /dev/null — an SSH channel stays open as
+ * long as anything holds its stdout, so without that the arm would last as long as the timer. The
+ * pid ($!, which setsid/nohup exec into) goes to pidFile.
+ */
+const DETACH =
+  'if command -v setsid >/dev/null 2>&1; then setsid /bin/sh -c "$1" </dev/null >/dev/null 2>&1 & ' +
+  'else nohup /bin/sh -c "$1" </dev/null >/dev/null 2>&1 & fi; echo $! > "$2"';
+
+/** Kills the detached timer's process group (its sleep too), or the shell alone where it has no group of its own. */
+// No `--` before the negative pid: dash's kill does not take it.
+const KILL_DETACHED =
+  'p=$(cat "$1" 2>/dev/null); if [ -n "$p" ]; then kill -TERM "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null; fi; rm -f "$1"';
 
 /**
  * The argv that arms the timer, and the command that disarms it. With systemd: a transient timer
@@ -50,10 +83,11 @@ export function deadManCommands(name: string, restore: Command[], afterMs: numbe
       script,
     };
   }
-  const seconds = (ms / 1000).toFixed(3);
+  // Once the sleep is over the pid file goes first: a late disarm then cannot stop a heal half way.
+  const timed = `sleep ${(ms / 1000).toFixed(3)}; rm -f ${shellQuote(pidFile)}; ${script}`;
   return {
-    arm: ["setsid", "-f", "/bin/sh", "-c", `echo $$ > ${shellQuote(pidFile)}; sleep ${seconds}; rm -f ${shellQuote(pidFile)}; ${script}`],
-    disarm: exec(["sh", "-c", 'kill "$(cat "$1")" 2>/dev/null; rm -f "$1"', "vipdrill-disarm", pidFile]),
+    arm: ["sh", "-c", DETACH, "vipdrill-arm", timed, pidFile],
+    disarm: exec(["sh", "-c", KILL_DETACHED, "vipdrill-disarm", pidFile]),
     script,
   };
 }
@@ -74,7 +108,7 @@ export async function armDeadMan(host: Host, name: string, restore: Command[], a
 }
 
 /** The heal script's stamp, if it has run; undefined if not (yet), or the host cannot be reached. */
-export async function readStamp(host: Host, deadMan: DeadMan, timeoutMs: number): Promise<{ epochMs: number; status: number } | undefined> {
+export async function readStamp(host: Host, deadMan: DeadMan, timeoutMs: number): Promise<Stamp | undefined> {
   try {
     const result = await host.transport.exec(["cat", deadMan.stampFile], { timeoutMs });
     return result.exitCode === 0 ? parseStamp(result.stdout) : undefined;

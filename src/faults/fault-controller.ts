@@ -7,7 +7,7 @@ import type { FaultSpec } from "../scenario/types.js";
 import type { Host, Topology } from "../targets/host.js";
 import { FAULTS } from "./catalogue.js";
 import { failureOf, renderCommand, runCommand, shellQuote, type Command } from "./command.js";
-import { armDeadMan, parseStamp, readStamp, type DeadMan } from "./dead-man.js";
+import { armDeadMan, parseStamp, readStamp, SHELL_NOW_NS, type DeadMan } from "./dead-man.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
 
 export class FaultError extends UsageError {}
@@ -111,7 +111,7 @@ export class InjectedFault {
     const stampFile = this.#injectStampFile(action.host.id);
     for (const command of action.inject) {
       if (command.kind !== "exec") return this.#run(action.host, [command]);
-      const argv = ["sh", "-c", `"$@"; s=$?; echo "$(date +%s%N) $s" > ${shellQuote(stampFile)}; exit $s`, "vipdrill-inject", ...command.argv];
+      const argv = ["sh", "-c", `"$@"; s=$?; ${SHELL_NOW_NS}; echo "$t $s" > ${shellQuote(stampFile)}; exit $s`, "vipdrill-inject", ...command.argv];
       try {
         const result = await action.host.transport.exec(argv, { timeoutMs: CUTTING_INJECT_TIMEOUT_MS });
         if (!result.timedOut) {
@@ -143,14 +143,16 @@ export class InjectedFault {
     this.#state = "restoring";
     const startMs = this.clock.nowMs();
     const runs = await Promise.all(
-      this.actions.map(async (a) => (this.#cut.has(a.host.id) ? this.#awaitSelfHeal(a) : { atMs: Number.NaN, problem: await this.#run(a.host, a.restore) })),
+      this.actions.map(async (a) =>
+        this.#cut.has(a.host.id) ? this.#awaitSelfHeal(a) : { atMs: Number.NaN, resolutionMs: 0, problem: await this.#run(a.host, a.restore) },
+      ),
     );
     const returnedMs = this.clock.nowMs();
     await this.#appendPendingInject();
     const stamped = runs.map((r) => r.atMs).filter((t) => Number.isFinite(t));
     // T_r: when the last host healed — a command's return, or a self-healing host's own stamp.
     const atMs = stamped.length === runs.length ? Math.max(...stamped) : returnedMs;
-    const uncertaintyMs = stamped.length === runs.length ? this.#cutUncertaintyMs() : undefined;
+    const uncertaintyMs = stamped.length === runs.length ? this.#cutUncertaintyMs() + Math.max(...runs.map((r) => r.resolutionMs)) : undefined;
     this.timeline.append({
       type: "fault-restored",
       faultId: this.id,
@@ -189,12 +191,12 @@ export class InjectedFault {
    * answers and its stamp shows the heal ran (within the grace); a host that answers without a stamp
    * gets the restore commands from us.
    */
-  async #awaitSelfHeal(action: HostAction): Promise<{ atMs: number; problem: string | undefined }> {
+  async #awaitSelfHeal(action: HostAction): Promise<{ atMs: number; resolutionMs: number; problem: string | undefined }> {
     const host = action.host;
     const deadMan = this.#deadMen.find((d) => d.hostId === host.id);
     const dueMs = this.#dueMs.get(host.id) ?? this.clock.nowMs();
     const deadlineMs = dueMs + this.#graceMs;
-    if (!deadMan) return { atMs: Number.NaN, problem: await this.#run(host, action.restore) };
+    if (!deadMan) return { atMs: Number.NaN, resolutionMs: 0, problem: await this.#run(host, action.restore) };
     const waitMs = dueMs - this.clock.nowMs();
     this.timeline.append({
       type: "note",
@@ -206,12 +208,13 @@ export class InjectedFault {
       const stamp = await readStamp(host, deadMan, 2_000);
       if (stamp) {
         const atMs = hostTimeToRunMs(host.transport, stamp.epochMs, this.clock, this.clock.nowMs());
-        return { atMs, problem: stamp.status === 0 ? undefined : `${host.id}: its heal script ran, but a command in it exited ${stamp.status}` };
+        const problem = stamp.status === 0 ? undefined : `${host.id}: its heal script ran, but a command in it exited ${stamp.status}`;
+        return { atMs, resolutionMs: stamp.resolutionMs, problem };
       }
       if (this.clock.nowMs() > deadlineMs) {
         const reachable = await host.transport.exec(["true"], { timeoutMs: 2_000 }).then((r) => r.exitCode === 0, () => false);
-        if (reachable) return { atMs: Number.NaN, problem: await this.#run(host, action.restore) };
-        return { atMs: Number.NaN, problem: `${host.id} has not answered since the fault cut it off; its dead-man timer was due ${((this.clock.nowMs() - dueMs) / 1000).toFixed(1)} s ago` };
+        if (reachable) return { atMs: Number.NaN, resolutionMs: 0, problem: await this.#run(host, action.restore) };
+        return { atMs: Number.NaN, resolutionMs: 0, problem: `${host.id} has not answered since the fault cut it off; its dead-man timer was due ${((this.clock.nowMs() - dueMs) / 1000).toFixed(1)} s ago` };
       }
       await sleep(250);
     }
@@ -223,6 +226,7 @@ export class InjectedFault {
     if (!pending) return;
     this.#pendingInject = undefined;
     const times = [pending.returnedMs];
+    let resolutionMs = 0;
     for (const [hostId, estimateMs] of this.#cut) {
       const host = this.topology.hosts.find((h) => h.id === hostId)!;
       const stamp = await host.transport
@@ -230,6 +234,7 @@ export class InjectedFault {
         .then((r) => (r.exitCode === 0 ? parseStamp(r.stdout) : undefined), () => undefined);
       if (stamp) {
         times.push(hostTimeToRunMs(host.transport, stamp.epochMs, this.clock, this.clock.nowMs()));
+        resolutionMs = Math.max(resolutionMs, stamp.resolutionMs);
       } else {
         times.push(estimateMs);
         this.timeline.append({ type: "note", atMs: estimateMs, message: `${hostId}: the inject's own stamp could not be read; T_f is when the command was sent, plus half a round trip` });
@@ -237,8 +242,8 @@ export class InjectedFault {
     }
     const atMs = Math.max(...times);
     // Where T_f is a host's stamp, it is as good as that host's clock offset; where it is our own
-    // send time plus half a round trip, as good as that half.
-    const uncertaintyMs = atMs === pending.returnedMs ? undefined : this.#cutUncertaintyMs();
+    // send time plus half a round trip, as good as that half; a host date without %N adds half a second.
+    const uncertaintyMs = atMs === pending.returnedMs ? undefined : this.#cutUncertaintyMs() + resolutionMs;
     this.timeline.append({
       type: "fault-injected",
       faultId: this.id,

@@ -5,7 +5,10 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { sleep } from "../../src/common/clock.js";
 import { TransportError } from "../../src/common/errors.js";
+import { exec } from "../../src/faults/command.js";
+import { deadManCommands, deadManNames, parseStamp } from "../../src/faults/dead-man.js";
 import type { Inventory, SshSettings } from "../../src/inventory/types.js";
 import type { DockerLabProvider, StartedLab } from "../../src/targets/docker/docker-lab.js";
 import { enableLabSsh, type LabSshAccess } from "../../src/targets/docker/lab-ssh-access.js";
@@ -185,6 +188,31 @@ describe.sequential("SSH exec transport (real sshd in the lab)", () => {
     const error = await connectError(transport("cp-2", { user: "drill-pw", sudo: true }));
     expect(error.code).toBe("VIPDRILL_SSH_SUDO");
     expect(error.message).toMatch(/drill-pw@172\.30\.216\.12:22.*password/);
+  });
+
+  it("a dead-man timer the way a host without systemd gets it, over SSH with sudo: armed at once, disarmed without a trace, heals when due", async () => {
+    const drill = transport("lb-2", { user: "drill", sudo: true });
+    const trace = "/tmp/vipdrill-it-nosystemd.healed";
+    const timer = (name: string, afterMs: number) => deadManCommands(name, [exec(["touch", trace])], afterMs, false);
+    // Disarmed: nothing runs when it would have been due, and its sleep is gone too.
+    const first = timer("it-nosd-1", 2_345);
+    const armed = await drill.exec(first.arm, { timeoutMs: 10_000 });
+    expect(armed).toMatchObject({ exitCode: 0, timedOut: false });
+    // An SSH channel lasts as long as anything holds its stdout: a timer that kept it would make this take 2.3 s.
+    expect(armed.durationMs).toBeLessThan(1_500);
+    expect(await running("lb-2", "sleep 2.345")).toBe(true);
+    expect((await drill.exec((first.disarm as { argv: string[] }).argv)).exitCode).toBe(0);
+    expect(await running("lb-2", "sleep 2.345")).toBe(false);
+    await sleep(2_800);
+    expect((await node("lb-2").transport.exec(["test", "-e", trace])).exitCode).toBe(1);
+    // Left alone: it runs when due, as root, and stamps its run.
+    const second = timer("it-nosd-2", 1_000);
+    expect((await drill.exec(second.arm)).exitCode).toBe(0);
+    await eventually(async () => ((await node("lb-2").transport.exec(["test", "-e", trace])).exitCode === 0 ? true : undefined), 5_000, "the heal");
+    expect((await node("lb-2").transport.exec(["stat", "-c", "%U", trace])).stdout.trim()).toBe("root");
+    const stamp = parseStamp((await node("lb-2").transport.exec(["cat", deadManNames("it-nosd-2").stampFile])).stdout);
+    expect(stamp?.status).toBe(0);
+    await node("lb-2").transport.exec(["rm", "-f", trace, deadManNames("it-nosd-2").stampFile]);
   });
 
   it("an unknown host key is refused; with acceptNewHostKeys it is trusted and recorded", async () => {
