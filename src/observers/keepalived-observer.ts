@@ -15,15 +15,27 @@ export function parseKeepalivedLine(line: string): { instance: string; state: st
 /** Follows Keepalived's journal on each load balancer; transitions become vrrp-state events. */
 export class KeepalivedObserver {
   readonly #watch: HostWatch;
+  readonly #unwatched = new Set<string>();
   constructor(
     private readonly hosts: readonly Host[],
     private readonly timeline: Timeline,
     private readonly clock: Clock,
   ) {
     this.#watch = new HostWatch(async (host) => {
-      // Without journald there is nothing to follow: watch nothing rather than retry forever.
-      const journal = await host.transport.exec(["sh", "-c", "command -v journalctl"], { timeoutMs: 10_000 });
-      if (journal.exitCode !== 0) return { done: new Promise<void>(() => undefined), stop: async () => undefined };
+      // Without journald there is nothing to follow: watch nothing rather than retry forever, and say so
+      // (once) so an empty Keepalived lane in the report is not read as "no transitions".
+      const journal = await host.transport.exec(["sh", "-c", "command -v journalctl && test -d /run/systemd/journal"], { timeoutMs: 10_000 });
+      if (journal.exitCode !== 0) {
+        if (!this.#unwatched.has(host.id)) {
+          this.#unwatched.add(host.id);
+          this.timeline.append({
+            type: "note",
+            atMs: this.clock.nowMs(),
+            message: `${host.id}: no journald, so Keepalived's state changes are not observed there (the VIP itself still is)`,
+          });
+        }
+        return { done: new Promise<void>(() => undefined), stop: async () => undefined };
+      }
       // short-unix: each line starts with the journal's own timestamp (when Keepalived logged it);
       // lines reach us 0.25–0.75 s later, so the arrival time would be the wrong one.
       return host.transport.stream(["journalctl", "--follow", "--lines=0", "--output=short-unix", "--unit=keepalived"], (line) => {
