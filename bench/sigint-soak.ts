@@ -41,6 +41,7 @@ function interrupted(args: string[], afterMs: number): Promise<{ code: number | 
   });
 }
 
+// Off a TTY the run prints a "phase NAME:" line as each phase starts: the last one is where SIGINT hit.
 const phaseOf = (stderr: string): string => [...stderr.matchAll(/phase (\w+)/g)].pop()?.[1] ?? "before the drill";
 
 async function main(): Promise<void> {
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   for (let i = 1; i <= labRuns; i++) {
     const at = Math.round(Math.random() * 34_000);
     const reports = await mkdtemp(join(tmpdir(), "vipdrill-soak-"));
-    const run = await interrupted(["run", "--lab-name", LAB, "--reports", reports, "--no-progress"], at);
+    const run = await interrupted(["run", "--lab-name", LAB, "--reports", reports], at);
     const containers = await docker.listContainers({ all: true, filters: { label: [`vipdrill.lab=${LAB}`] } });
     const networks = await docker.listNetworks({ filters: { label: [`vipdrill.lab=${LAB}`] } });
     const clean = containers.length === 0 && networks.length === 0 && run.code !== 5;
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       for (let i = 1; i <= sshRuns; i++) {
         const at = Math.round(Math.random() * 26_000);
         const reports = await mkdtemp(join(tmpdir(), "vipdrill-soak-"));
-        const run = await interrupted(["run", "--inventory", join(dir, "inventory.yaml"), "--yes", "--reports", reports, "--no-progress"], at);
+        const run = await interrupted(["run", "--inventory", join(dir, "inventory.yaml"), "--yes", "--reports", reports], at);
         // Healed means: the lab is ready again (every backend UP, one VIP owner, the API answers
         // through the VIP) within 10 s, the links are up, and no heal timer is left.
         let gaps = await readinessGaps(lab.topology);
