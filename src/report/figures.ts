@@ -2,6 +2,8 @@ import { formatDurationMs, formatWithPrecision } from "../analysis/format.js";
 import type { RunAnalysis } from "../analysis/types.js";
 import type { Report } from "./report-types.js";
 
+const failedProbes = (n: number): string => `${n} failed probe${n === 1 ? "" : "s"}`;
+
 /** The figures of a report as labelled lines, shared by the terminal summary and Markdown. */
 export function figureLines(report: Report): Array<[string, string]> {
   const analysis = report.analysis as RunAnalysis;
@@ -23,7 +25,7 @@ export function figureLines(report: Report): Array<[string, string]> {
     if (a.outage && f.outageMs !== null) {
       lines.push([
         "outage",
-        `${formatWithPrecision(f.outageMs, f.outagePrecisionMs)}  (what clients saw: last ok T+${formatDurationMs(a.outage.startMs)} → recovered T+${formatDurationMs(a.outage.endMs ?? a.outage.startMs)}, ${a.outage.failedProbes} failed probes)`,
+        `${formatWithPrecision(f.outageMs, f.outagePrecisionMs)}  (what clients saw: last ok T+${formatDurationMs(a.outage.startMs)} → recovered T+${formatDurationMs(a.outage.endMs ?? a.outage.startMs)}, ${failedProbes(a.outage.failedProbes)})`,
       ]);
     }
     lines.push([
@@ -40,10 +42,10 @@ export function figureLines(report: Report): Array<[string, string]> {
           ? "never recovered after the restore"
           : a.failbackOutage === null
             ? "0 ms — no probe failed after the restore"
-            : `${formatWithPrecision(a.failbackMs, a.failbackPrecisionMs)}  (a second outage after the restore: ${a.failbackOutage.failedProbes} failed probes)`,
+            : `${formatWithPrecision(a.failbackMs, a.failbackPrecisionMs)}  (a second outage after the restore: ${failedProbes(a.failbackOutage.failedProbes)})`,
       ]);
     }
-    if (a.flaps > 0 || a.errorsAfterRecovery > 0) lines.push(["after recovery", `${a.errorsAfterRecovery} failed probes, ${a.flaps} flaps`]);
+    if (a.flaps > 0 || a.errorsAfterRecovery > 0) lines.push(["after recovery", `${failedProbes(a.errorsAfterRecovery)}, ${a.flaps} flaps`]);
   }
   // Keepalived's own account, as evidence beside the probes' (state changes after the baseline).
   const from = a?.injectStartMs ?? 0;
