@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../common/errors.js";
 import { parseSelector } from "../scenario/selector.js";
 import type { FaultSpec } from "../scenario/types.js";
-import { systemctlService, type ExecTransport, type Host, type Role, type Topology } from "../targets/host.js";
+import type { ExecTransport, Host, Role, Topology } from "../targets/host.js";
+import { testHost } from "../../test/helpers/test-host.js";
 import { blastRadius, guardBlastRadius } from "./blast-radius.js";
 
 const none = {} as ExecTransport;
-const host = (id: string, role: Role): Host => ({ id, address: "192.0.2.1", roles: [role], labels: {}, transport: none, vipInterface: "eth0", service: systemctlService });
+const host = (id: string, role: Role): Host => testHost(id, none, { address: "192.0.2.1", roles: [role] });
 const topology = (cps: number, lbs: number): Topology => ({
   kind: "inventory",
   name: "staging",

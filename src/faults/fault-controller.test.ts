@@ -3,7 +3,8 @@ import { MonotonicClock } from "../common/clock.js";
 import { TransportError, RestoreError } from "../common/errors.js";
 import { Timeline, type FaultEvent } from "../engine/timeline.js";
 import type { FaultSpec } from "../scenario/types.js";
-import { systemctlService, type ExecResult, type ExecTransport, type Host, type Topology } from "../targets/host.js";
+import { type ExecResult, type ExecTransport, type Host, type Topology } from "../targets/host.js";
+import { testHost } from "../../test/helpers/test-host.js";
 import { exec } from "./command.js";
 import { InjectedFault } from "./fault-controller.js";
 import type { HostAction } from "./fault.js";
@@ -60,7 +61,7 @@ class CuttableHost implements ExecTransport {
 }
 
 function setup(transport: CuttableHost) {
-  const host: Host = { id: "lb-1", address: "10.0.0.11", roles: ["load-balancer"], labels: {}, transport, vipInterface: "eth0", service: systemctlService };
+  const host: Host = testHost("lb-1", transport, { address: "10.0.0.11" });
   const topology: Topology = { kind: "inventory", name: "t", hosts: [host], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } };
   const action: HostAction = {
     host,

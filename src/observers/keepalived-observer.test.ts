@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MonotonicClock } from "../common/clock.js";
 import { Timeline } from "../engine/timeline.js";
-import { systemctlService, type ExecResult, type ExecStream, type ExecTransport, type Host } from "../targets/host.js";
+import type { ExecResult, ExecStream, ExecTransport } from "../targets/host.js";
+import { testHost } from "../../test/helpers/test-host.js";
 import { KeepalivedObserver } from "./keepalived-observer.js";
 
 /** A load balancer with or without journald, whose journal lines the test writes. */
@@ -25,23 +26,13 @@ class FakeLb implements ExecTransport {
   async close(): Promise<void> {}
 }
 
-const lb = (id: string, transport: FakeLb): Host => ({
-  id,
-  address: id,
-  roles: ["load-balancer"],
-  labels: {},
-  transport,
-  vipInterface: "eth0",
-  service: systemctlService,
-});
-
 describe("Keepalived observer", () => {
   it("follows the journal where there is one (host-stamped transitions); where there is none it says so once, in the timeline", async () => {
     const timeline = new Timeline();
     const clock = new MonotonicClock();
     const withJournal = new FakeLb(true);
     const without = new FakeLb(false);
-    const observer = new KeepalivedObserver([lb("lb-1", withJournal), lb("lb-2", without)], timeline, clock);
+    const observer = new KeepalivedObserver([testHost("lb-1", withJournal), testHost("lb-2", without)], timeline, clock);
     await observer.start();
     const epochS = (Date.now() / 1000).toFixed(6);
     withJournal.emit(`${epochS} lb-1 Keepalived_vrrp[42]: (VI_1) Entering MASTER STATE`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MonotonicClock, sleep } from "../common/clock.js";
 import { Timeline } from "../engine/timeline.js";
-import { systemctlService, type ExecResult, type ExecStream, type ExecTransport, type Host } from "../targets/host.js";
+import type { ExecResult, ExecStream, ExecTransport, Host } from "../targets/host.js";
+import { testHost } from "../../test/helpers/test-host.js";
 import { VipObserver } from "./vip-observer.js";
 
 const VIP = "10.0.0.200";
@@ -34,15 +35,7 @@ class FakeHost implements ExecTransport {
   }
 }
 
-const hostOf = (id: string, transport: FakeHost): Host => ({
-  id,
-  address: id,
-  roles: ["load-balancer"],
-  labels: {},
-  transport,
-  vipInterface: "eth0",
-  service: systemctlService,
-});
+const hostOf = (id: string, transport: FakeHost): Host => testHost(id, transport);
 
 describe("VIP observer", () => {
   it("turns monitor lines into vip-added / vip-removed, and a downed link into not holding", async () => {

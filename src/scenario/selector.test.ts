@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../common/errors.js";
-import { systemctlService, type ExecTransport, type Host, type Role, type Topology } from "../targets/host.js";
+import type { ExecTransport, Host, Role, Topology } from "../targets/host.js";
+import { testHost } from "../../test/helpers/test-host.js";
 import { parseSelector, resolveTargets, SELECTOR_PATTERN, trySelector } from "./selector.js";
 import type { FaultSpec, Pick } from "./types.js";
 
@@ -11,7 +12,7 @@ const transport: ExecTransport = {
   exec: () => Promise.reject(new Error("resolveTargets must not exec")),
   stream: () => Promise.reject(new Error("resolveTargets must not exec")),
 };
-const host = (id: string, ...roles: Role[]): Host => ({ id, address: `10.0.0.${id.length}`, roles, labels: {}, transport, vipInterface: "eth0", service: systemctlService });
+const host = (id: string, ...roles: Role[]): Host => testHost(id, transport, { address: `10.0.0.${id.length}`, roles });
 const topology = (...hosts: Host[]): Topology => ({
   kind: "lab",
   name: "t",
