@@ -7,6 +7,7 @@ import { parse, stringify } from "yaml";
 import { connectEngine } from "../../src/targets/docker/engine.js";
 import { DockerExecTransport } from "../../src/targets/docker/docker-exec-transport.js";
 import { reportsIn, runCli } from "../helpers/cli.js";
+import { eventually } from "../helpers/lab.js";
 
 interface Report {
   verdict: "pass" | "fail";
@@ -154,6 +155,50 @@ describe.sequential("vipdrill run --inventory: drills over SSH", () => {
     expect(await holdsVip("lb-1")).toBe(true);
     const timers = await onNode("lb-1", ["systemctl", "list-timers", "--all", "--no-legend"]);
     expect(timers.stdout).not.toMatch(/vipdrill-heal/);
+  }, 300_000);
+
+  it("SIGTERM in the middle of a Keepalived stop over SSH: exit 4, Keepalived runs again, its timer is disarmed, the VIP is back on lb-1", async () => {
+    const reports = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
+    let sent = false;
+    const result = await runCli(["run", "--inventory", inventoryFile, "--yes", "--reports", reports, "scenarios/keepalived-stop-vip-owner.yaml"], {
+      onStderr: (text, kill) => {
+        if (!sent && /phase fault/.test(text)) {
+          sent = true;
+          setTimeout(() => kill("SIGTERM"), 1_000);
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    // Restored by vipdrill itself, before it exited: not left to the timer.
+    expect((await onNode("lb-1", ["systemctl", "is-active", "keepalived"])).stdout.trim()).toBe("active");
+    expect((await onNode("lb-1", ["systemctl", "list-timers", "--all", "--no-legend"])).stdout).not.toMatch(/vipdrill-heal/);
+    await eventually(async () => ((await holdsVip("lb-1")) && !(await holdsVip("lb-2")) ? true : undefined), 20_000, "the VIP back on lb-1 alone");
+  }, 300_000);
+
+  it("a restore that fails: exit 5, and per host the exact commands to heal it by hand", async () => {
+    // lb-2's HAProxy gets a start command that fails, so the restore cannot bring it back.
+    const broken = await variant("broken-start", (inv) => {
+      (hostOf(inv, "lb-2") as { services?: unknown }).services = {
+        haproxy: { stop: ["systemctl", "stop", "haproxy"], start: ["sh", "-c", "echo start refused >&2; exit 7"], isActive: ["systemctl", "is-active", "--quiet", "haproxy"] },
+      };
+    });
+    const scenario = join(dir, "haproxy-stop-lb-2.yaml");
+    await writeFile(scenario, "version: 1\nname: haproxy-stop-lb-2\ndescription: stop HAProxy on the backup\nbaseline: 1s\nhold: 2s\nsettle: 1s\nfault: { type: service-stop, target: lb-2, service: haproxy }\n");
+    try {
+      const reports = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
+      const result = await runCli(["run", "--inventory", broken, "--yes", "--reports", reports, scenario]);
+      expect(result.code, result.stderr).toBe(5);
+      expect(result.stderr).toMatch(/lb-2.*start refused/);
+      // The manual heal names the host, the failing start as written in the inventory, and the timer to cancel.
+      expect(result.stderr).toMatch(/HOSTS MAY STILL BE FAULTED.*\n {2}\[lb-2\] sh -c 'echo start refused >&2; exit 7'\n {2}\[lb-2\] systemctl stop vipdrill-heal-\S+-lb-2\.timer\n/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect((await onNode("lb-2", ["systemctl", "is-active", "haproxy"])).stdout.trim()).not.toBe("active");
+    } finally {
+      await onNode("lb-2", ["systemctl", "start", "haproxy"]);
+      await onNode("lb-2", ["sh", "-c", "systemctl stop 'vipdrill-heal-*.timer'"]);
+    }
   }, 300_000);
 
   it("SIGKILL in the middle of a link pull: the host heals itself (link and VIP back) within the hold plus the grace", async () => {
