@@ -1,4 +1,4 @@
-import { LabError, UsageError, VipdrillError } from "../common/errors.js";
+import { UsageError, VipdrillError } from "../common/errors.js";
 import { loadInventory } from "../inventory/load.js";
 import { preflightFailed, renderPreflight, runPreflight } from "../preflight/preflight.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
@@ -22,10 +22,7 @@ export async function preflightCommand(options: { labName: string; inventory?: s
       pool = new SshPool(inventory, { acceptNewHostKeys: options.acceptNewHostKeys ?? false });
       const ssh = pool;
       topology = inventoryTopology(inventory, (id) => ssh.transport(id));
-      const failures = (await ssh.connectAll()).filter((c) => !c.ok);
-      if (failures.length > 0) {
-        throw new LabError("VIPDRILL_HOSTS_UNREACHABLE", `cannot reach every host:\n${failures.map((f) => `  ${f.error?.message ?? f.hostId}`).join("\n")}`);
-      }
+      await ssh.connectEvery();
     } else {
       const provider = new DockerLabProvider(await connectEngine());
       const status = await provider.status(options.labName);

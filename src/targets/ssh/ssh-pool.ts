@@ -3,7 +3,7 @@
  * host behind it), connected lazily or all at once so every failure can be listed together.
  */
 import { performance } from "node:perf_hooks";
-import { TransportError, UsageError, errorMessage } from "../../common/errors.js";
+import { LabError, TransportError, UsageError, errorMessage } from "../../common/errors.js";
 import type { Inventory } from "../../inventory/types.js";
 import { SshExecTransport, type SshHostSpec } from "./ssh-exec-transport.js";
 
@@ -83,6 +83,18 @@ export class SshPool {
         }
       }),
     );
+  }
+
+  /** connectAll, refusing with every failure listed (one line per host) unless each host answered. */
+  async connectEvery(): Promise<void> {
+    const connected = await this.connectAll();
+    const failures = connected.filter((c) => !c.ok);
+    if (failures.length > 0) {
+      throw new LabError(
+        "VIPDRILL_HOSTS_UNREACHABLE",
+        `${failures.length} of ${connected.length} hosts cannot be used; nothing was done:\n${failures.map((f) => `  ${f.error.message}`).join("\n")}`,
+      );
+    }
   }
 
   /** Close every connection (hosts before the jump hosts they go through). */
