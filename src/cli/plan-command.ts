@@ -1,6 +1,6 @@
 import { MonotonicClock } from "../common/clock.js";
 import { DEFAULT_DEAD_MAN_GRACE_MS } from "../engine/runner.js";
-import { blastRadius } from "../engine/blast-radius.js";
+import { blastRadius, type BlastRadius } from "../engine/blast-radius.js";
 import { Timeline } from "../engine/timeline.js";
 import { renderCommand, type Command } from "../faults/command.js";
 import { deadManCommands } from "../faults/dead-man.js";
@@ -66,12 +66,18 @@ function sshLine(inventory: Inventory, id: string): string {
 
 const argvLine = (argv: string[]): string => renderCommand({ kind: "exec", argv });
 
+/** A drill's plan: the text, and the blast radius of the targets it shows. */
+export interface DrillPlan {
+  text: string;
+  radius: BlastRadius;
+}
+
 /**
  * Every command a drill would run on every host, in order, including the restores and the dead-man
  * timers; nothing is run. `vip-owner` / `vip-backup` are shown as they resolve when the first VIP
  * candidate holds the VIP; the drill resolves them again at the fault.
  */
-export async function describePlan(scenario: Scenario, topology: Topology, inventory?: Inventory): Promise<string> {
+export async function describePlan(scenario: Scenario, topology: Topology, inventory?: Inventory): Promise<DrillPlan> {
   const candidates = vipCandidateHosts(topology);
   const assumedOwner = candidates[0]?.id ?? null;
   const targets = resolveTargets(scenario.fault, topology, { owner: assumedOwner, holders: assumedOwner ? [assumedOwner] : [] });
@@ -152,7 +158,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
       ? "On error or Ctrl-C the fault is restored and the lab torn down."
       : "On error, Ctrl-C or SIGTERM the fault is restored; if vipdrill dies, each host's dead-man timer heals it.",
   );
-  return lines.join("\n");
+  return { text: lines.join("\n"), radius };
 }
 
 export async function planCommand(files: string[], options: { labName: string; inventory?: string }): Promise<ExitCode> {
@@ -161,7 +167,7 @@ export async function planCommand(files: string[], options: { labName: string; i
   for (const file of targets) {
     const scenario = await loadScenario(file);
     const topology = inventory ? plannedInventoryTopology(inventory) : plannedLabTopology(scenario, options.labName);
-    process.stdout.write(`${await describePlan(scenario, topology, inventory)}\n\n`);
+    process.stdout.write(`${(await describePlan(scenario, topology, inventory)).text}\n\n`);
   }
   return EXIT.pass;
 }

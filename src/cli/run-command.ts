@@ -12,10 +12,9 @@ import type { Scenario } from "../scenario/types.js";
 import { DockerLabProvider, planLab, type StartedLab } from "../targets/docker/docker-lab.js";
 import { connectEngine } from "../targets/docker/engine.js";
 import type { Topology } from "../targets/host.js";
-import { guardBlastRadius } from "../engine/blast-radius.js";
+import { refuseWideBlastRadius } from "../engine/blast-radius.js";
 import { loadInventory } from "../inventory/load.js";
 import { preflightFailed, renderPreflight, runPreflight } from "../preflight/preflight.js";
-import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
 import { SshPool } from "../targets/ssh/ssh-pool.js";
 import { LabError } from "../common/errors.js";
@@ -143,10 +142,7 @@ async function runOnInventory(scenarios: Scenario[], file: string, options: RunO
   const planned = plannedInventoryTopology(inventory);
   // Lab-only faults, unknown hosts and blast radius fail here, before any connection is made.
   const plans = await Promise.all(scenarios.map((scenario) => describePlan(scenario, planned, inventory)));
-  for (const scenario of scenarios) {
-    const owner = vipCandidateHosts(planned)[0]?.id ?? null;
-    guardBlastRadius(scenario.fault, resolveTargets(scenario.fault, planned, { owner, holders: owner ? [owner] : [] }), planned, options.allowWideBlastRadius ?? false);
-  }
+  scenarios.forEach((scenario, i) => refuseWideBlastRadius(scenario.fault, plans[i]!.radius, options.allowWideBlastRadius ?? false));
   const safety = new Safety().install();
   const pool = new SshPool(inventory, { acceptNewHostKeys: options.acceptNewHostKeys ?? false });
   const topology = inventoryTopology(inventory, (id) => pool.transport(id), () => pool.close());
@@ -165,7 +161,7 @@ async function runOnInventory(scenarios: Scenario[], file: string, options: RunO
         throw new LabError("VIPDRILL_PREFLIGHT_FAILED", `preflight failed on inventory "${inventory.name}": fix what is marked ✗, or pass --skip-preflight to drill anyway; nothing was done`);
       }
     }
-    process.stdout.write(`${plans.join("\n\n")}\n\n`);
+    process.stdout.write(`${plans.map((p) => p.text).join("\n\n")}\n\n`);
     await confirm(`vipdrill will run ${scenarios.length === 1 ? "this drill" : `these ${scenarios.length} drills`} on the hosts of "${inventory.name}" (${inventory.file}).`, {
       yes: options.yes ?? false,
       signal: safety.signal,

@@ -37,7 +37,11 @@ export function blastRadius(targets: readonly Host[], topology: Topology): Blast
 
 /** Refuse a fault wider than the endpoint can survive, unless the user said they mean it. */
 export function guardBlastRadius(fault: FaultSpec, targets: readonly Host[], topology: Topology, allowWide: boolean): BlastRadius {
-  const radius = blastRadius(targets, topology);
+  return refuseWideBlastRadius(fault, blastRadius(targets, topology), allowWide);
+}
+
+/** guardBlastRadius for a radius already worked out (a plan's). */
+export function refuseWideBlastRadius(fault: FaultSpec, radius: BlastRadius, allowWide: boolean): BlastRadius {
   if (radius.refusals.length > 0 && !allowWide) {
     throw new UsageError(
       "VIPDRILL_BLAST_RADIUS",
