@@ -17,7 +17,12 @@ export interface DeadMan {
  * old BSDs) prints it literally: then whole seconds, padded with nine zeros, which parseStamp reads back
  * as a 1 s resolution.
  */
-export const SHELL_NOW_NS = `t=$(date +%s%N 2>/dev/null); case "$t" in ''|*[!0-9]*) t="$(date +%s)000000000";; esac`;
+const SHELL_NOW_NS = `t=$(date +%s%N 2>/dev/null); case "$t" in ''|*[!0-9]*) t="$(date +%s)000000000";; esac`;
+
+/** Shell that writes a stamp parseStamp reads: the host's time now, then `status` (a shell word, e.g. "$s"). */
+export function stampShell(stampFile: string, status: string): string {
+  return `${SHELL_NOW_NS}; echo "$t ${status}" > ${shellQuote(stampFile)}`;
+}
 
 /** A host stamp: the time (ms since the epoch) and how far off it can be from the event, by the clock's resolution. */
 export interface Stamp {
@@ -43,7 +48,7 @@ export function parseStamp(text: string): Stamp | undefined {
  */
 export function healScript(restore: Command[], stampFile: string): string {
   const steps = restore.map((c) => `${renderCommand(c)} || s=\${s:-$?}`);
-  return [`s=`, ...steps, SHELL_NOW_NS, `echo "$t \${s:-0}" > ${shellQuote(stampFile)}`].join("; ");
+  return [`s=`, ...steps, stampShell(stampFile, "${s:-0}")].join("; ");
 }
 
 /** The names a dead-man timer uses on its host. */
@@ -107,10 +112,10 @@ export async function armDeadMan(host: Host, name: string, restore: Command[], a
   return { hostId: host.id, disarm, script, stampFile };
 }
 
-/** The heal script's stamp, if it has run; undefined if not (yet), or the host cannot be reached. */
-export async function readStamp(host: Host, deadMan: DeadMan, timeoutMs: number): Promise<Stamp | undefined> {
+/** A stamp the host wrote (the heal script's, an inject's), if it has; undefined if not (yet), or the host cannot be reached. */
+export async function readStamp(host: Host, stampFile: string, timeoutMs: number): Promise<Stamp | undefined> {
   try {
-    const result = await host.transport.exec(["cat", deadMan.stampFile], { timeoutMs });
+    const result = await host.transport.exec(["cat", stampFile], { timeoutMs });
     return result.exitCode === 0 ? parseStamp(result.stdout) : undefined;
   } catch (error) {
     if (error instanceof TransportError) return undefined;

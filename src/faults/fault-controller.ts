@@ -6,8 +6,8 @@ import type { Timeline } from "../engine/timeline.js";
 import type { FaultSpec } from "../scenario/types.js";
 import type { Host, Topology } from "../targets/host.js";
 import { FAULTS } from "./catalogue.js";
-import { failureOf, renderCommand, runCommand, shellQuote, type Command } from "./command.js";
-import { armDeadMan, parseStamp, readStamp, SHELL_NOW_NS, type DeadMan } from "./dead-man.js";
+import { failureOf, renderCommand, runCommand, type Command } from "./command.js";
+import { armDeadMan, readStamp, stampShell, type DeadMan } from "./dead-man.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
 
 export class FaultError extends UsageError {}
@@ -111,7 +111,7 @@ export class InjectedFault {
     const stampFile = this.#injectStampFile(action.host.id);
     for (const command of action.inject) {
       if (command.kind !== "exec") return this.#run(action.host, [command]);
-      const argv = ["sh", "-c", `"$@"; s=$?; ${SHELL_NOW_NS}; echo "$t $s" > ${shellQuote(stampFile)}; exit $s`, "vipdrill-inject", ...command.argv];
+      const argv = ["sh", "-c", `"$@"; s=$?; ${stampShell(stampFile, "$s")}; exit $s`, "vipdrill-inject", ...command.argv];
       try {
         const result = await action.host.transport.exec(argv, { timeoutMs: CUTTING_INJECT_TIMEOUT_MS });
         if (!result.timedOut) {
@@ -205,7 +205,7 @@ export class InjectedFault {
     });
     if (waitMs > 0) await sleep(waitMs);
     for (;;) {
-      const stamp = await readStamp(host, deadMan, 2_000);
+      const stamp = await readStamp(host, deadMan.stampFile, 2_000);
       if (stamp) {
         const atMs = hostTimeToRunMs(host.transport, stamp.epochMs, this.clock, this.clock.nowMs());
         const problem = stamp.status === 0 ? undefined : `${host.id}: its heal script ran, but a command in it exited ${stamp.status}`;
@@ -229,9 +229,7 @@ export class InjectedFault {
     let resolutionMs = 0;
     for (const [hostId, estimateMs] of this.#cut) {
       const host = this.topology.hosts.find((h) => h.id === hostId)!;
-      const stamp = await host.transport
-        .exec(["cat", this.#injectStampFile(hostId)], { timeoutMs: 2_000 })
-        .then((r) => (r.exitCode === 0 ? parseStamp(r.stdout) : undefined), () => undefined);
+      const stamp = await readStamp(host, this.#injectStampFile(hostId), 2_000);
       if (stamp) {
         times.push(hostTimeToRunMs(host.transport, stamp.epochMs, this.clock, this.clock.nowMs()));
         resolutionMs = Math.max(resolutionMs, stamp.resolutionMs);
