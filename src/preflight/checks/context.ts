@@ -59,6 +59,21 @@ export function unreachable(error: unknown): string {
 export const controlPlanes = (topology: Topology): Host[] => topology.hosts.filter((h) => h.roles.includes("control-plane"));
 export const loadBalancers = (topology: Topology): Host[] => topology.hosts.filter((h) => h.roles.includes("load-balancer"));
 
+/**
+ * A check of every load balancer, each inspected in parallel: it passes when every one does, and is
+ * skipped where there are none (a kube-vip topology has no `software` to check).
+ */
+export async function onEveryLoadBalancer(context: CheckContext, software: string, inspect: (host: Host) => Promise<HostFinding>): Promise<CheckOutcome> {
+  const lbs = loadBalancers(context.topology);
+  if (lbs.length === 0) return { status: "skip", seen: `no load balancers (kube-vip topology): no ${software} to check` };
+  const hosts = await Promise.all(lbs.map(inspect));
+  return {
+    status: hosts.every((h) => h.status === "pass") ? "pass" : "fail",
+    seen: hosts.map((h) => `${h.id}: ${h.seen}`).join("; "),
+    hosts,
+  };
+}
+
 /** An address in one canonical text form: IPv4 dotted, IPv6 as eight lower-case hextets, IPv4-mapped as IPv4. */
 export function canonicalIp(address: string): string {
   const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");

@@ -1,6 +1,6 @@
 import { parseShowStat, runtimeCommand } from "../../faults/haproxy-runtime.js";
 import type { Host, Topology } from "../../targets/host.js";
-import { controlPlanes, execFailure, execOn, listing, loadBalancers, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
+import { controlPlanes, execFailure, execOn, listing, onEveryLoadBalancer, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 
 export interface BackendServer {
   server: string;
@@ -60,14 +60,5 @@ async function inspect(context: CheckContext, host: Host): Promise<HostFinding> 
 export const haproxyBackendsCheck: CheckDefinition = {
   id: "haproxy-backends",
   title: "every HAProxy backend server is UP on every load balancer",
-  async run(context) {
-    const lbs = loadBalancers(context.topology);
-    if (lbs.length === 0) return { status: "skip", seen: "no load balancers (kube-vip topology): no HAProxy to check" };
-    const hosts = await Promise.all(lbs.map((host) => inspect(context, host)));
-    return {
-      status: hosts.every((h) => h.status === "pass") ? "pass" : "fail",
-      seen: hosts.map((h) => `${h.id}: ${h.seen}`).join("; "),
-      hosts,
-    };
-  },
+  run: (context) => onEveryLoadBalancer(context, "HAProxy", (host) => inspect(context, host)),
 };

@@ -1,7 +1,7 @@
 import { errorMessage } from "../../common/errors.js";
 import type { Host } from "../../targets/host.js";
 import { judgeInstance, loadKeepalivedConf, vrrpInstances, type ConfSource, type LoadedConf } from "../keepalived-conf.js";
-import { execFailure, execOn, listing, loadBalancers, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
+import { execFailure, execOn, listing, onEveryLoadBalancer, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 
 export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
 
@@ -46,25 +46,15 @@ export function judgeKeepalived(hostId: string, loaded: LoadedConf): HostFinding
 export const vrrpAuthCheck: CheckDefinition = {
   id: "vrrp-auth",
   title: "every VRRP instance authenticates its adverts or sends them unicast",
-  async run(context) {
-    const lbs = loadBalancers(context.topology);
-    if (lbs.length === 0) return { status: "skip", seen: "no load balancers (kube-vip topology): no Keepalived to check" };
-    const hosts = await Promise.all(
-      lbs.map(async (host): Promise<HostFinding> => {
-        let loaded: LoadedConf;
-        try {
-          loaded = await loadKeepalivedConf(KEEPALIVED_CONF, transportConfSource(context, host));
-        } catch (error) {
-          const seen = error instanceof ConfReadError ? `cannot read ${KEEPALIVED_CONF}: ${errorMessage(error)}` : unreachable(error);
-          return { id: host.id, status: "fail", seen };
-        }
-        return judgeKeepalived(host.id, loaded);
-      }),
-    );
-    return {
-      status: hosts.every((h) => h.status === "pass") ? "pass" : "fail",
-      seen: hosts.map((h) => `${h.id}: ${h.seen}`).join("; "),
-      hosts,
-    };
-  },
+  run: (context) =>
+    onEveryLoadBalancer(context, "Keepalived", async (host): Promise<HostFinding> => {
+      let loaded: LoadedConf;
+      try {
+        loaded = await loadKeepalivedConf(KEEPALIVED_CONF, transportConfSource(context, host));
+      } catch (error) {
+        const seen = error instanceof ConfReadError ? `cannot read ${KEEPALIVED_CONF}: ${errorMessage(error)}` : unreachable(error);
+        return { id: host.id, status: "fail", seen };
+      }
+      return judgeKeepalived(host.id, loaded);
+    }),
 };
