@@ -13,7 +13,7 @@ import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
 import { planLab, HAPROXY_BACKEND, HAPROXY_SOCKET } from "../targets/docker/docker-lab.js";
 import type { ExecTransport, Host, Topology } from "../targets/host.js";
-import { systemctlService } from "../targets/host.js";
+import { hostsWithRole, systemctlService } from "../targets/host.js";
 import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
@@ -115,7 +115,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
   const at = (host: string, what: string, command: string): void => void lines.push(`${step++}. [${host}] ${what}: ${command}`);
   lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(["socat", "-", `UNIX-CONNECT:${topology.haproxy.socket}`])} <<< "show stat"; ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
   for (const host of candidates) at(host.id, "observe", `${argvLine(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"])} (streamed until the end)`);
-  for (const host of topology.hosts.filter((h) => h.roles.includes("load-balancer"))) {
+  for (const host of hostsWithRole(topology.hosts, "load-balancer")) {
     at(host.id, "observe", `${argvLine(["journalctl", "--follow", "--lines=0", "--output=short-unix", "--unit=keepalived"])} (streamed until the end)`);
   }
   lines.push(`${step++}. baseline: probe for ${formatDurationMs(scenario.baselineMs)}`);

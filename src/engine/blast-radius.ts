@@ -1,6 +1,6 @@
 import { UsageError } from "../common/errors.js";
 import type { FaultSpec } from "../scenario/types.js";
-import type { Host, Topology } from "../targets/host.js";
+import { hostsWithRole, type Host, type Topology } from "../targets/host.js";
 
 export interface BlastRadius {
   controlPlanes: { faulted: string[]; total: number };
@@ -16,10 +16,10 @@ export interface BlastRadius {
  */
 export function blastRadius(targets: readonly Host[], topology: Topology): BlastRadius {
   const ids = (hosts: readonly Host[]): string[] => hosts.map((h) => h.id).sort();
-  const cps = topology.hosts.filter((h) => h.roles.includes("control-plane"));
-  const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
-  const faultedCps = targets.filter((h) => h.roles.includes("control-plane"));
-  const faultedLbs = targets.filter((h) => h.roles.includes("load-balancer"));
+  const cps = hostsWithRole(topology.hosts, "control-plane");
+  const lbs = hostsWithRole(topology.hosts, "load-balancer");
+  const faultedCps = hostsWithRole(targets, "control-plane");
+  const faultedLbs = hostsWithRole(targets, "load-balancer");
   const refusals: string[] = [];
   // A minority: fewer than half. 1 of 3 or 2 of 5 is; 2 of 3, 1 of 2 or the only one is not.
   if (faultedCps.length > 0 && faultedCps.length * 2 >= cps.length) {

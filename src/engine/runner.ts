@@ -6,7 +6,7 @@ import { VipObserver } from "../observers/vip-observer.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
 import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
-import type { Host, Topology } from "../targets/host.js";
+import { hostsWithRole, type Host, type Topology } from "../targets/host.js";
 import { guardBlastRadius } from "./blast-radius.js";
 import type { PhaseName, Timeline } from "./timeline.js";
 
@@ -98,7 +98,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
 
   const vipObserver = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock);
   const keepalived = new KeepalivedObserver(
-    topology.hosts.filter((h) => h.roles.includes("load-balancer")),
+    hostsWithRole(topology.hosts, "load-balancer"),
     timeline,
     clock,
   );

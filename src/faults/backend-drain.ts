@@ -1,5 +1,5 @@
 import type { FaultSpec } from "../scenario/types.js";
-import type { Host } from "../targets/host.js";
+import { hostsWithRole, type Host } from "../targets/host.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
 import { runtimeCommand, serversState } from "./haproxy-runtime.js";
 
@@ -16,7 +16,7 @@ export const backendDrain: FaultDefinition<Extract<FaultSpec, { type: "backend-d
   description: "take control planes out of HAProxy rotation on every load balancer",
   labOnly: false,
   async prepare(spec, targets, topology) {
-    const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
+    const lbs = hostsWithRole(topology.hosts, "load-balancer");
     const backend = topology.haproxy.backend;
     const bit = spec.state === "maint" ? FORCED_MAINT : FORCED_DRAIN;
     const servers = targets.map((t) => t.haproxyServer ?? t.id);

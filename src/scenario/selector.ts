@@ -1,5 +1,5 @@
 import { UsageError } from "../common/errors.js";
-import { ROLES, type Host, type Role, type Topology } from "../targets/host.js";
+import { hostsWithRole, ROLES, type Host, type Role, type Topology } from "../targets/host.js";
 import type { FaultSpec, Selector } from "./types.js";
 
 export const SELECTOR_HELP = "vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1";
@@ -46,8 +46,8 @@ function isRole(text: string): text is Role {
  * planes where there are none (kube-vip).
  */
 export function vipCandidateHosts(topology: Topology): Host[] {
-  const lbs = topology.hosts.filter((h) => h.roles.includes("load-balancer"));
-  return lbs.length > 0 ? lbs : topology.hosts.filter((h) => h.roles.includes("control-plane"));
+  const lbs = hostsWithRole(topology.hosts, "load-balancer");
+  return lbs.length > 0 ? lbs : hostsWithRole(topology.hosts, "control-plane");
 }
 
 /** Faults that act on control planes only (HAProxy backends, the apiserver's health). */

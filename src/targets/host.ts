@@ -116,6 +116,9 @@ export interface Topology {
   close?(): Promise<void>;
 }
 
+/** The hosts that have `role`, in their order. */
+export const hostsWithRole = (hosts: readonly Host[], role: Role): Host[] => hosts.filter((h) => h.roles.includes(role));
+
 export function systemctlService(name: string): ServiceCommands {
   return {
     stop: ["systemctl", "stop", name],

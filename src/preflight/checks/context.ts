@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { errorMessage } from "../../common/errors.js";
-import type { ExecResult, Host, Topology } from "../../targets/host.js";
+import { hostsWithRole, type ExecResult, type Host, type Topology } from "../../targets/host.js";
 
 export type CheckStatus = "pass" | "fail" | "skip";
 
@@ -56,8 +56,8 @@ export function unreachable(error: unknown): string {
   return `unreachable: ${errorMessage(error).split("\n")[0]!.slice(0, 200)}`;
 }
 
-export const controlPlanes = (topology: Topology): Host[] => topology.hosts.filter((h) => h.roles.includes("control-plane"));
-export const loadBalancers = (topology: Topology): Host[] => topology.hosts.filter((h) => h.roles.includes("load-balancer"));
+export const controlPlanes = (topology: Topology): Host[] => hostsWithRole(topology.hosts, "control-plane");
+export const loadBalancers = (topology: Topology): Host[] => hostsWithRole(topology.hosts, "load-balancer");
 
 /**
  * A check of every load balancer, each inspected in parallel: it passes when every one does, and is
