@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { PassThrough } from "node:stream";
 import { performance } from "node:perf_hooks";
+import { splitLines } from "../../common/split-lines.js";
 import type { ExecOptions, ExecResult, ExecStream, ExecTransport } from "../host.js";
 
 const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
@@ -102,17 +103,4 @@ export class DockerExecTransport implements ExecTransport {
       },
     };
   }
-}
-
-/** Feed chunks, get whole lines (without the newline). */
-export function splitLines(onLine: (line: string) => void): (chunk: Buffer | string) => void {
-  let pending = "";
-  return (chunk) => {
-    pending += chunk.toString();
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      onLine(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-    }
-  };
 }

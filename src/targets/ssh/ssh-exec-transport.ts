@@ -11,6 +11,7 @@ import type { Duplex } from "node:stream";
 import ssh2, { type AnyAuthMethod, type Client as SshClient, type ClientChannel, type ConnectConfig, type ParsedKey } from "ssh2";
 import { TransportError, errorMessage } from "../../common/errors.js";
 import { shellJoin, shellQuote } from "../../common/shell-quote.js";
+import { splitLines } from "../../common/split-lines.js";
 import type { InventoryHost, JumpHost } from "../../inventory/types.js";
 import type { ClockOffset, ExecOptions, ExecResult, ExecStream, ExecTransport } from "../host.js";
 import {
@@ -112,18 +113,6 @@ class Slots {
 
 const wallNowMs = (): number => performance.timeOrigin + performance.now();
 
-function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
-  let pending = "";
-  return (chunk) => {
-    pending += chunk.toString("utf8");
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      onLine(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-    }
-  };
-}
-
 const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** Runs argv on one host over a single reused SSH connection. */
@@ -210,7 +199,7 @@ export class SshExecTransport implements ExecTransport {
     const { channel, release } = opened;
     const streamLink = link;
     let pid: string | undefined;
-    const lines = lineSplitter((line) => {
+    const lines = splitLines((line) => {
       if (pid === undefined) pid = line.trim();
       else onLine(line);
     });
@@ -641,7 +630,7 @@ export class SshExecTransport implements ExecTransport {
     const { channel, release } = await this.#open(link, CLOCK_COMMAND, [CLOCK_COMMAND]);
     try {
       const samples: ClockOffset[] = [];
-      const split = lineSplitter((line) => pending?.(line));
+      const split = splitLines((line) => pending?.(line));
       let pending: ((line: string) => void) | undefined;
       channel.on("data", split);
       channel.stderr.resume();
