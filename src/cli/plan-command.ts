@@ -11,6 +11,7 @@ import type { Inventory } from "../inventory/types.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
+import { JOURNAL_FOLLOW, SYSLOG_FILES, tailFollow } from "../observers/keepalived-observer.js";
 import { planLab, HAPROXY_BACKEND, HAPROXY_SOCKET } from "../targets/docker/docker-lab.js";
 import type { ExecTransport, Host, Topology } from "../targets/host.js";
 import { hostsWithRole, systemctlService } from "../targets/host.js";
@@ -64,7 +65,7 @@ function sshLine(inventory: Inventory, id: string): string {
   return `ssh ${ssh.user}@${host.address}:${ssh.port}${ssh.jump ? ` via ${ssh.jump}` : ""}${ssh.sudo ? ", sudo -n" : ""}`;
 }
 
-const argvLine = (argv: string[]): string => renderCommand({ kind: "exec", argv });
+const argvLine = (argv: readonly string[]): string => renderCommand({ kind: "exec", argv: [...argv] });
 
 /** A drill's plan: the text, and the blast radius of the targets it shows. */
 export interface DrillPlan {
@@ -116,7 +117,11 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
   lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(["socat", "-", `UNIX-CONNECT:${topology.haproxy.socket}`])} <<< "show stat"; ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
   for (const host of candidates) at(host.id, "observe", `${argvLine(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"])} (streamed until the end)`);
   for (const host of hostsWithRole(topology.hosts, "load-balancer")) {
-    at(host.id, "observe", `${argvLine(["journalctl", "--follow", "--lines=0", "--output=short-unix", "--unit=keepalived"])} (streamed until the end)`);
+    at(
+      host.id,
+      "observe",
+      `${argvLine(JOURNAL_FOLLOW)} (streamed until the end; without journald ${argvLine(tailFollow("FILE"))}, FILE the first of ${SYSLOG_FILES.join(", ")} that mentions Keepalived)`,
+    );
   }
   lines.push(`${step++}. baseline: probe for ${formatDurationMs(scenario.baselineMs)}`);
   const graceMs = DEFAULT_DEAD_MAN_GRACE_MS;
