@@ -4,6 +4,7 @@ import { blastRadius, type BlastRadius } from "../engine/blast-radius.js";
 import { Timeline } from "../engine/timeline.js";
 import { renderCommand, type Command } from "../faults/command.js";
 import { deadManCommands } from "../faults/dead-man.js";
+import { runtimeClientArgv } from "../faults/haproxy-runtime.js";
 import { prepareFault } from "../faults/fault-controller.js";
 import { formatDurationMs } from "../analysis/format.js";
 import { loadInventory } from "../inventory/load.js";
@@ -114,7 +115,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
   );
   let step = 1;
   const at = (host: string, what: string, command: string): void => void lines.push(`${step++}. [${host}] ${what}: ${command}`);
-  lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(["socat", "-", `UNIX-CONNECT:${topology.haproxy.socket}`])} <<< "show stat"; ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
+  lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(runtimeClientArgv("socat", topology.haproxy.socket))} <<< "show stat" (here and below: \`nc -U\` or python3 instead on a balancer without socat); ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
   for (const host of candidates) at(host.id, "observe", `${argvLine(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"])} (streamed until the end)`);
   for (const host of hostsWithRole(topology.hosts, "load-balancer")) {
     at(

@@ -1,6 +1,6 @@
 import { sleep } from "../common/clock.js";
 import { AbortedError, LabError } from "../common/errors.js";
-import { parseShowStat } from "../faults/haproxy-runtime.js";
+import { parseShowStat, runtimeCommand } from "../faults/haproxy-runtime.js";
 import { probeOnce } from "../probes/https-probe.js";
 import { vipCandidateHosts } from "../scenario/selector.js";
 import { interfaceNames } from "../targets/interfaces.js";
@@ -44,10 +44,12 @@ export async function readinessGaps(topology: Topology): Promise<string[]> {
       if (r.outcome !== "ok") gaps.push(`${host.id} apiserver ${r.outcome}`);
     }
     if (host.roles.includes("load-balancer")) {
-      const stat = await host.transport.exec(["socat", "-", `UNIX-CONNECT:${topology.haproxy.socket}`], {
-        stdin: "show stat\n",
-        timeoutMs: 3000,
-      });
+      const command = await runtimeCommand(host, topology, "show stat");
+      if (typeof command === "string") {
+        gaps.push(`${host.id} ${command}`);
+        return;
+      }
+      const stat = await host.transport.exec(command.argv, { stdin: command.stdin ?? "", timeoutMs: 3000 });
       const down = parseShowStat(stat.stdout)
         .filter((row) => row.backend === topology.haproxy.backend && row.server !== "BACKEND" && row.status !== "UP")
         .map((row) => `${row.server}=${row.status}`);

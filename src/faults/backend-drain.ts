@@ -1,7 +1,8 @@
 import type { FaultSpec } from "../scenario/types.js";
 import { hostsWithRole, type Host } from "../targets/host.js";
+import { exec } from "./command.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
-import { runtimeCommand, serversState } from "./haproxy-runtime.js";
+import { runtimeClient, runtimeClientArgv, serversState } from "./haproxy-runtime.js";
 
 const FORCED_MAINT = 0x01;
 const FORCED_DRAIN = 0x08;
@@ -32,22 +33,28 @@ export const backendDrain: FaultDefinition<Extract<FaultSpec, { type: "backend-d
       }
       return undefined;
     };
-    return lbs.map(
-      (lb): HostAction => ({
-        host: lb,
-        inject: servers.map((s) => runtimeCommand(topology, `set server ${backend}/${s} state ${spec.state}`)),
-        restore: servers.map((s) => runtimeCommand(topology, `set server ${backend}/${s} state ready`)),
-        selfHealing: true,
-        precheck: async () => {
-          const states = await serversState(lb, topology);
-          if (typeof states === "string") return states;
-          const missing = servers.filter((s) => !states.some((st) => st.server === s));
-          return missing.length === 0
-            ? undefined
-            : `${lb.id} has no server ${missing.map((s) => `${backend}/${s}`).join(", ")} (it has: ${states.map((s) => s.server).join(", ")})`;
-        },
-        injected: () => check(lb, true),
-        restored: () => check(lb, false),
+    return Promise.all(
+      lbs.map(async (lb): Promise<HostAction> => {
+        // The client this balancer has. Where it cannot be asked (a plan touches no host) or has none,
+        // socat stands in: the precheck, which asks again, then refuses the fault with the reason.
+        const client = (await runtimeClient(lb).catch(() => undefined)) ?? "socat";
+        const send = (line: string) => exec(runtimeClientArgv(client, topology.haproxy.socket), `${line}\n`);
+        return {
+          host: lb,
+          inject: servers.map((s) => send(`set server ${backend}/${s} state ${spec.state}`)),
+          restore: servers.map((s) => send(`set server ${backend}/${s} state ready`)),
+          selfHealing: true,
+          precheck: async () => {
+            const states = await serversState(lb, topology);
+            if (typeof states === "string") return states;
+            const missing = servers.filter((s) => !states.some((st) => st.server === s));
+            return missing.length === 0
+              ? undefined
+              : `${lb.id} has no server ${missing.map((s) => `${backend}/${s}`).join(", ")} (it has: ${states.map((s) => s.server).join(", ")})`;
+          },
+          injected: () => check(lb, true),
+          restored: () => check(lb, false),
+        };
       }),
     );
   },

@@ -6,7 +6,9 @@ export type Command =
   | { kind: "exec"; argv: string[]; stdin?: string }
   | { kind: "lifecycle"; op: "kill" | "start" | "pause" | "unpause"; node: string };
 
-export const exec = (argv: string[], stdin?: string): Command =>
+export type ExecCommand = Extract<Command, { kind: "exec" }>;
+
+export const exec = (argv: string[], stdin?: string): ExecCommand =>
   stdin === undefined ? { kind: "exec", argv } : { kind: "exec", argv, stdin };
 
 // Moved to src/common/shell-quote.ts (the SSH transport needs it too); re-exported for callers here.

@@ -78,10 +78,13 @@ function showStat(servers: Array<[string, string, string?]>): string {
     "",
   ].join("\n");
 }
+/** A balancer whose runtime API answers `show stat` with csv, through the client it has (socat unless told). */
 const statHandler =
-  (csv: string | { stderr: string; exitCode: number }): Handler =>
-  (argv, stdin) =>
-    argv[0] === "socat" && stdin === "show stat\n" ? (typeof csv === "string" ? { stdout: csv } : csv) : undefined;
+  (csv: string | { stderr: string; exitCode: number }, client: "socat" | "nc" | "python3" | "" = "socat"): Handler =>
+  (argv, stdin) => {
+    if (argv[0] === "sh" && argv[2]?.includes("command -v socat")) return { stdout: client ? `${client}\n` : "" };
+    return argv[0] === client && stdin === "show stat\n" ? (typeof csv === "string" ? { stdout: csv } : csv) : undefined;
+  };
 
 // ip -o addr / link, as iproute2 prints them.
 const ipAddr = (...extra: string[]) =>
@@ -235,7 +238,21 @@ describe("haproxy-backends", () => {
     const lbs = ["lb-1", "lb-2"].map((id) => fakeHost(id, ["load-balancer"], statHandler(csv)));
     const r = await run("haproxy-backends", fakeTopology([...cps(), ...lbs]));
     expect(r).toMatchObject({ status: "pass", seen: "lb-1: cp-1 UP, cp-2 UP, cp-3 UP; lb-2: cp-1 UP, cp-2 UP, cp-3 UP" });
-    expect(lbs[0]!.calls).toEqual([["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"]]);
+    expect(lbs[0]!.calls.slice(1)).toEqual([["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"]]);
+  });
+
+  it("on a balancer without socat, asks through nc -U or python3; with none of them, fails saying what to install", async () => {
+    const csv = showStat([["cp-1", "UP"], ["cp-2", "UP"], ["cp-3", "UP"]]);
+    const nc = fakeHost("lb-1", ["load-balancer"], statHandler(csv, "nc"));
+    const python = fakeHost("lb-2", ["load-balancer"], statHandler(csv, "python3"));
+    expect(await run("haproxy-backends", fakeTopology([...cps(), nc, python]))).toMatchObject({ status: "pass" });
+    expect(nc.calls.at(-1)).toEqual(["nc", "-U", "/run/haproxy/admin.sock"]);
+    expect(python.calls.at(-1)).toEqual(["python3", "-c", expect.stringContaining("socket.AF_UNIX"), "/run/haproxy/admin.sock"]);
+
+    const bare = fakeHost("lb-3", ["load-balancer"], statHandler(csv, ""));
+    const r = await run("haproxy-backends", fakeTopology([...cps(), bare]));
+    expect(r.status).toBe("fail");
+    expect(r.seen).toBe("lb-3: no socat, nc -U (OpenBSD netcat or ncat) or python3 to reach HAProxy's runtime API at /run/haproxy/admin.sock; install socat");
   });
 
   it("fails naming the balancer, the server, its state and its last check", async () => {

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonotonicClock } from "../../src/common/clock.js";
 import { Timeline } from "../../src/engine/timeline.js";
 import { prepareFault } from "../../src/faults/fault-controller.js";
-import { armDeadMan } from "../../src/faults/dead-man.js";
+import { armDeadMan, healScript, parseStamp } from "../../src/faults/dead-man.js";
 import { type StartedLab, type DockerLabProvider } from "../../src/targets/docker/docker-lab.js";
 import { readinessGaps, vipHolders } from "../../src/engine/readiness.js";
-import { parseServersState, parseShowStat } from "../../src/faults/haproxy-runtime.js";
+import { parseServersState, parseShowStat, runtimeClient, runtimeCommand } from "../../src/faults/haproxy-runtime.js";
+import type { Host } from "../../src/targets/host.js";
 import type { FaultSpec } from "../../src/scenario/types.js";
 import type Docker from "dockerode";
 import { eventually, host, startLab } from "../helpers/lab.js";
@@ -109,6 +110,40 @@ describe.sequential("docker lab (real engine)", () => {
       stdin: "show servers state kube-apiservers\n",
     });
     expect(parseServersState(out.stdout).find((s) => s.server === "cp-1")?.adminState).toBe(0);
+  });
+
+  it("a balancer without socat: the runtime API is reached through nc -U, else python3, also from a dead-man heal script", async () => {
+    const lb = host(t(), "lb-2");
+    // The same balancer seen through a PATH without socat (and then without nc either).
+    await lb.transport.exec(["sh", "-c", 'for d in no-socat no-nc; do mkdir -p /tmp/$d; for t in sh grep python3 cat date; do ln -sf "$(command -v $t)" /tmp/$d/$t; done; done; ln -sf "$(command -v nc)" /tmp/no-socat/nc']);
+    const without = (dir: string): Host => ({
+      ...lb,
+      transport: { ...lb.transport, kind: lb.transport.kind, sharesClock: true, exec: (argv, options) => lb.transport.exec(["env", `PATH=/tmp/${dir}`, ...argv], options), stream: lb.transport.stream.bind(lb.transport) },
+    });
+    const state = async (): Promise<number | undefined> => {
+      const out = await lb.transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], { stdin: "show servers state kube-apiservers\n" });
+      return parseServersState(out.stdout).find((s) => s.server === "cp-2")?.adminState;
+    };
+    for (const [dir, client] of [["no-socat", "nc"], ["no-nc", "python3"]] as const) {
+      const bare = without(dir);
+      expect(await runtimeClient(bare)).toBe(client);
+      const drain = await runtimeCommand(bare, t(), "set server kube-apiservers/cp-2 state drain");
+      if (typeof drain === "string") throw new Error(drain);
+      expect(drain.argv[0]).toBe(client);
+      expect(await bare.transport.exec(drain.argv, { stdin: drain.stdin ?? "" })).toMatchObject({ exitCode: 0 });
+      expect(await state()).toBe(8);
+      // The restore as a dead-man timer runs it: rendered into a shell script.
+      const ready = await runtimeCommand(bare, t(), "set server kube-apiservers/cp-2 state ready");
+      if (typeof ready === "string") throw new Error(ready);
+      const heal = await bare.transport.exec(["sh", "-c", healScript([ready], `/tmp/${dir}/heal.done`)]);
+      expect(heal.exitCode).toBe(0);
+      expect(await state()).toBe(0);
+      expect(parseStamp((await lb.transport.exec(["cat", `/tmp/${dir}/heal.done`])).stdout)?.status).toBe(0);
+      const stats = await runtimeCommand(bare, t(), "show stat");
+      if (typeof stats === "string") throw new Error(stats);
+      const rows = parseShowStat((await bare.transport.exec(stats.argv, { stdin: stats.stdin ?? "" })).stdout);
+      expect(rows.filter((r) => r.backend === "kube-apiservers" && r.server !== "BACKEND").map((r) => r.server)).toEqual(["cp-1", "cp-2", "cp-3"]);
+    }
   });
 
   it("apiserver-unhealthy makes HAProxy mark that backend DOWN; restore brings it UP", async () => {

@@ -43,9 +43,9 @@ export function judgeBackends(hostId: string, backend: string, servers: readonly
 
 async function inspect(context: CheckContext, host: Host): Promise<HostFinding> {
   const { topology } = context;
-  const command = runtimeCommand(topology, "show stat");
-  if (command.kind !== "exec") return { id: host.id, status: "fail", seen: "no runtime API command" };
   try {
+    const command = await context.on(host.id, runtimeCommand(host, topology, "show stat"));
+    if (typeof command === "string") return { id: host.id, status: "fail", seen: command };
     const result = await execOn(context, host, command.argv, command.stdin);
     if (result.exitCode !== 0) {
       return { id: host.id, status: "fail", seen: `runtime API ${topology.haproxy.socket} unavailable: ${execFailure(result)}` };
