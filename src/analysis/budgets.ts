@@ -9,7 +9,7 @@
  * successful probe in a latency phase) fails: a budget is met only by evidence.
  */
 import { LATENCY_PHASES, PERCENTILES, type Budgets } from "../scenario/types.js";
-import { formatDurationMs, formatWithPrecision } from "./format.js";
+import { formatDurationMs, formatSinceInject, formatWithPrecision } from "./format.js";
 import type { BudgetResult, FaultAnalysis, RunAnalysis } from "./types.js";
 
 export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): BudgetResult[] {
@@ -116,7 +116,7 @@ function vipMoveBudget(rule: "must" | "must-not", fault: FaultAnalysis | null): 
   return {
     name: "vip-move",
     limit,
-    measured: `moved after ${formatWithPrecision(fault.vipMoveMs, fault.vipMovePrecisionMs)}`,
+    measured: `moved ${formatSinceInject(fault.vipMoveMs, fault.vipMovePrecisionMs)}`,
     precision,
     pass: rule === "must",
     detail: `${from} → ${fault.vipMovedTo ?? "?"}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDurationMs, formatWithPrecision, roundUpToTenthMs } from "./format.js";
+import { formatDurationMs, formatSinceInject, formatWithPrecision, roundUpToTenthMs } from "./format.js";
 
 describe("formatDurationMs", () => {
   it("gives seconds with 3 decimals from 1 s up, else ms with at most one decimal", () => {
@@ -19,6 +19,11 @@ describe("formatDurationMs", () => {
     expect(formatWithPrecision(3412, 7.3)).toBe("3.412 s ± 7.3 ms");
     expect(formatWithPrecision(412, 7.3)).toBe("412 ms ± 7.3 ms");
     expect(formatWithPrecision(412, null)).toBe("412 ms");
+  });
+
+  it("says a time before T_f in words", () => {
+    expect(formatSinceInject(2667, 1)).toBe("after 2.667 s ± 1 ms");
+    expect(formatSinceInject(-409.4, 1)).toBe("409.4 ms ± 1 ms before the inject command returned");
   });
 });
 

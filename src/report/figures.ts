@@ -1,4 +1,4 @@
-import { formatDurationMs, formatWithPrecision } from "../analysis/format.js";
+import { formatDurationMs, formatSinceInject, formatWithPrecision } from "../analysis/format.js";
 import type { RunAnalysis } from "../analysis/types.js";
 import type { Report } from "./report-types.js";
 
@@ -32,7 +32,10 @@ export function figureLines(report: Report): Array<[string, string]> {
       "VIP",
       f.vipMoveMs === null
         ? `stayed on ${a.vipOwnerBefore ?? "no host"}`
-        : `${a.vipOwnerBefore ?? "none"} → ${a.vipMovedTo ?? "?"} in ${formatWithPrecision(f.vipMoveMs, f.vipMovePrecisionMs)} after the fault` +
+        : `${a.vipOwnerBefore ?? "none"} → ${a.vipMovedTo ?? "?"} ` +
+          (f.vipMoveMs < 0
+            ? `${formatSinceInject(f.vipMoveMs, f.vipMovePrecisionMs)} (it took ${formatDurationMs(a.injectedAtMs - a.injectStartMs)})`
+            : `in ${formatWithPrecision(f.vipMoveMs, f.vipMovePrecisionMs)} after the fault`) +
           (a.vipMoveBackMs !== null ? `; → ${a.vipMovedBackTo ?? "?"} ${formatDurationMs(a.vipMoveBackMs)} after the restore` : ""),
     ]);
     if (a.restoredAtMs !== null) {

@@ -15,15 +15,15 @@ const scenario = parseScenario(
 );
 const topology = { kind: "lab", name: "t", hosts: [], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } } as unknown as Topology;
 
-/** A synthetic drill: fault at 5.000 s (command 4.950–5.000), probes fail 5.030–8.400, VIP moves at 8.100. */
-function report() {
+/** A synthetic drill: fault at 5.000 s (command 4.950–5.000), probes fail 5.030–8.400, VIP moves at vipMovedAtMs (8.100). */
+function report(vipMovedAtMs = 8100) {
   const timeline = new Timeline();
   for (const e of [
     ...probes({ from: 0, to: 20_000, intervalMs: 10, lagMs: 0.2, fail: [[5030, 8400, "connect-timeout"]] }),
     vipAdded("lb-1", 0),
     injected(4950, 5000),
-    vipRemoved("lb-1", 5010),
-    vipAdded("lb-2", 8100),
+    vipRemoved("lb-1", Math.min(5010, vipMovedAtMs)),
+    vipAdded("lb-2", vipMovedAtMs),
     restored(12_950, 13_000),
   ]) {
     timeline.append(e);
@@ -70,6 +70,13 @@ describe("reports", () => {
     expect(text).toMatch(/failover\s+3\.400 s ± 10\.2 ms/);
     expect(text).toMatch(/VIP\s+lb-1 → lb-2 in 3\.100 s ± 1 ms after the fault/);
     expect(text).toMatch(/✗ failover\s+3\.400 s ± 10\.2 ms\s+\(limit 3\.000 s\)/);
-    expect(text).toMatch(/✓ vip-move/);
+    expect(text).toMatch(/✓ vip-move\s+moved after 3\.100 s ± 1 ms/);
+  });
+
+  it("a VIP that moved while the inject command still ran is shown as how long before it returned, not as a negative delay", () => {
+    const text = renderSummary(report(4990), { isTTY: false } as NodeJS.WriteStream);
+    expect(text).toMatch(/VIP\s+lb-1 → lb-2 10 ms ± 1 ms before the inject command returned \(it took 50 ms\)/);
+    expect(text).toMatch(/✓ vip-move\s+moved 10 ms ± 1 ms before the inject command returned/);
+    expect(report(4990).faults[0]!.vipMoveMs).toBe(-10);
   });
 });
