@@ -121,7 +121,8 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
     at(
       host.id,
       "observe",
-      `${argvLine(JOURNAL_FOLLOW)} (streamed until the end; without journald ${argvLine(tailFollow("FILE"))}, FILE the first of ${SYSLOG_FILES.join(", ")} that mentions Keepalived)`,
+      `${argvLine(JOURNAL_FOLLOW)} --after-cursor=CURSOR (streamed until the end; CURSOR: the journal's end when the drill starts, after a lost connection the last entry read; ` +
+        `without journald ${argvLine(tailFollow("FILE"))}, FILE the first of ${SYSLOG_FILES.join(", ")} that mentions Keepalived)`,
     );
   }
   lines.push(`${step++}. baseline: probe for ${formatDurationMs(scenario.baselineMs)}`);

@@ -9,23 +9,35 @@ import { LocalTransport } from "../../test/helpers/local-transport.js";
 import { testHost } from "../../test/helpers/test-host.js";
 import { KeepalivedObserver, logLineEpochMs } from "./keepalived-observer.js";
 
-/** A load balancer with journald, whose journal lines the test writes. */
+/** A load balancer with journald: the test writes its journal entries and can cut its stream. */
 class JournaldLb implements ExecTransport {
   readonly kind = "ssh" as const;
   readonly sharesClock = true;
-  followed: readonly string[] = [];
+  follows: Array<readonly string[]> = [];
   emit: (line: string) => void = () => undefined;
+  cut: () => void = () => undefined;
 
   async exec(argv: readonly string[]): Promise<ExecResult> {
-    return { argv, exitCode: 0, signal: null, stdout: "journal\n", stderr: "", durationMs: 1, timedOut: false };
+    const stdout = argv[0] === "sh" ? "journal\n" : argv.includes("--show-cursor") ? "-- cursor: s=1;i=10\n" : "";
+    return { argv, exitCode: 0, signal: null, stdout, stderr: "", durationMs: 1, timedOut: false };
   }
 
   async stream(argv: readonly string[], onLine: (line: string) => void): Promise<ExecStream> {
-    this.followed = argv;
+    this.follows.push(argv);
     this.emit = onLine;
-    return { done: new Promise<void>(() => undefined), stop: async () => undefined };
+    let end: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (end = resolve));
+    this.cut = () => {
+      this.emit = () => undefined;
+      end();
+    };
+    return { done, stop: async () => end() };
   }
 }
+
+/** An entry as `journalctl --output=json` prints it. */
+const entry = (i: number, epochMs: number, message: string): string =>
+  JSON.stringify({ __CURSOR: `s=1;i=${i}`, __REALTIME_TIMESTAMP: String(Math.round(epochMs * 1000) + 900), _SOURCE_REALTIME_TIMESTAMP: String(Math.round(epochMs * 1000)), MESSAGE: message });
 
 const notes = (timeline: Timeline): string[] => timeline.events.flatMap((e) => (e.type === "note" ? [e.message] : []));
 const vrrp = (timeline: Timeline): Array<Extract<TimelineEvent, { type: "vrrp-state" }>> => timeline.events.flatMap((e) => (e.type === "vrrp-state" ? [e] : []));
@@ -39,8 +51,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 }
 
 describe("Keepalived log lines", () => {
-  it("takes the host's time from journal and RFC 3339 syslog stamps, to the microsecond, and none from a traditional stamp", () => {
-    expect(logLineEpochMs("1796028836.123456 lb-1 Keepalived_vrrp[42]: x")).toBeCloseTo(1796028836123.456, 3);
+  it("takes the host's time from an RFC 3339 syslog stamp, to the microsecond, and none from a traditional stamp", () => {
     expect(logLineEpochMs("2026-11-30T08:53:56.123456+00:00 lb-1 Keepalived_vrrp[42]: x")).toBeCloseTo(1796028836123.456, 3);
     expect(logLineEpochMs("2026-11-30T09:53:56.5+01:00 lb-1 Keepalived_vrrp[42]: x")).toBe(1796028836500);
     expect(logLineEpochMs("2026-11-30T08:53:56Z lb-1 Keepalived_vrrp[42]: x")).toBe(1796028836000);
@@ -63,21 +74,36 @@ describe("Keepalived observer", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("follows the journal where there is one, with the journal's own timestamps", async () => {
+  it("follows the journal from its end, places entries when Keepalived logged them, and after a cut resumes after the last entry read", async () => {
     const timeline = new Timeline();
     const clock = new MonotonicClock();
     const lb = new JournaldLb();
     const observer = new KeepalivedObserver([testHost("lb-1", lb)], timeline, clock);
     await observer.start();
+    expect(lb.follows).toEqual([["journalctl", "--follow", "--output=json", "--unit=keepalived", "--after-cursor=s=1;i=10"]]);
+    // Cut before it read anything: it resumes after the journal's end as it was at the start.
+    lb.cut();
+    await until(() => lb.follows.length === 2);
+    expect(lb.follows[1]!.at(-1)).toBe("--after-cursor=s=1;i=10");
     const loggedEpochMs = Date.now() - 400;
-    lb.emit(`${(loggedEpochMs / 1000).toFixed(6)} lb-1 Keepalived_vrrp[42]: (VI_1) Entering MASTER STATE`);
-    lb.emit(`${(loggedEpochMs / 1000).toFixed(6)} lb-1 Keepalived_vrrp[42]: (VI_1) sent 0 priority`);
-    await observer.stop();
-
-    expect(lb.followed).toContain("journalctl");
-    expect(vrrp(timeline)).toMatchObject([{ host: "lb-1", instance: "VI_1", state: "MASTER" }]);
+    lb.emit(entry(11, loggedEpochMs, "(VI_1) Entering MASTER STATE"));
+    lb.emit(entry(12, loggedEpochMs, "(VI_1) sent 0 priority"));
     // Logged 400 ms before it arrived: the event is placed when it was logged, not when it arrived.
-    expect(vrrp(timeline)[0]!.atMs).toBeCloseTo(loggedEpochMs - clock.originEpochMs, 0);
+    expect(vrrp(timeline)).toMatchObject([{ host: "lb-1", instance: "VI_1", state: "MASTER" }]);
+    expect(vrrp(timeline)[0]!.atMs).toBeCloseTo(loggedEpochMs - clock.originEpochMs, 1);
+
+    // The connection is cut (a link pull over it); Keepalived logs FAULT meanwhile; the stream is
+    // opened again after the last entry it read, so that FAULT is read, at its own time.
+    lb.cut();
+    await until(() => lb.follows.length === 3);
+    expect(lb.follows[2]!.at(-1)).toBe("--after-cursor=s=1;i=12");
+    const faultEpochMs = Date.now() - 1_000;
+    lb.emit(entry(13, faultEpochMs, "(VI_1) Entering FAULT STATE"));
+    lb.emit("not json");
+    lb.emit(JSON.stringify({ __CURSOR: "s=1;i=14", MESSAGE: [40, 86, 73, 95, 49, 41, 32, 69, 110, 116, 101, 114, 105, 110, 103, 32, 66, 65, 67, 75, 85, 80, 32, 83, 84, 65, 84, 69] }));
+    await observer.stop();
+    expect(vrrp(timeline).map((e) => e.state)).toEqual(["MASTER", "FAULT", "BACKUP"]);
+    expect(vrrp(timeline)[1]!.atMs).toBeCloseTo(faultEpochMs - clock.originEpochMs, 1);
     expect(notes(timeline)).toEqual([]);
   });
 

@@ -32,25 +32,46 @@ const FIND_LOG = [
   "exit 0",
 ].join("\n");
 
-// short-unix: each line starts with the journal's own timestamp (when Keepalived logged it); lines
-// reach us 0.25–0.75 s later, so the arrival time would be the wrong one.
-export const JOURNAL_FOLLOW = ["journalctl", "--follow", "--lines=0", "--output=short-unix", "--unit=keepalived"] as const;
+/**
+ * journalctl as JSON: each entry carries the host's own time (__REALTIME_TIMESTAMP, when Keepalived
+ * logged it; lines reach us 0.25–0.75 s later) and a cursor. Following from the last cursor seen
+ * means a stream the drill cut (a link pull over the SSH link) resumes where it stopped, and the
+ * transitions logged while it was down — the cut host's own FAULT — still reach the timeline.
+ */
+export const JOURNAL_FOLLOW = ["journalctl", "--follow", "--output=json", "--unit=keepalived"] as const;
+/** Where the journal ends now, so a first stream starts there and not at its beginning. */
+const JOURNAL_END = ["journalctl", "--unit=keepalived", "--lines=0", "--show-cursor", "--quiet"] as const;
+
 /** -F follows the name across a rotation; -n 0 skips what was logged before the drill. */
 export const tailFollow = (file: string): string[] => ["tail", "-n", "0", "-F", file];
 
-/** journalctl short-unix: `1796028836.123456 host Keepalived_vrrp[42]: …`. */
-const UNIX_STAMP = /^(\d{9,})\.(\d{1,6})\s/;
+/** One line of `journalctl --output=json`: the message, the host's time of it, its cursor. */
+export function parseJournalEntry(line: string): { message: string; epochMs: number | undefined; cursor: string | undefined } | undefined {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof entry !== "object" || entry === null) return undefined;
+  const { MESSAGE: raw, _SOURCE_REALTIME_TIMESTAMP: sourceUs, __REALTIME_TIMESTAMP: receivedUs, __CURSOR: cursor } = entry as Record<string, unknown>;
+  // journald gives a message that is not valid UTF-8 as an array of bytes.
+  const message = typeof raw === "string" ? raw : Array.isArray(raw) ? Buffer.from(raw.filter((b): b is number => typeof b === "number")).toString("utf8") : undefined;
+  if (message === undefined) return undefined;
+  // When Keepalived sent it (the socket's timestamp), else when journald received it: µs since the epoch.
+  const us = [sourceUs, receivedUs].find((v): v is string => typeof v === "string" && /^\d+$/.test(v));
+  const epochMs = us === undefined ? undefined : Number(us) / 1000;
+  return { message, epochMs, cursor: typeof cursor === "string" ? cursor : undefined };
+}
 /** rsyslog's default since Debian 12 (and RSYSLOG_FileFormat): `2026-11-30T08:53:56.123456+00:00 host …`. */
 const RFC3339_STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)\s/;
 
 /**
- * The host's own time of a log line, ms since the epoch, where the line carries one that says its
- * zone: the journal's and RFC 3339 syslog stamps. The traditional `Nov 30 08:53:56` has neither a
+ * The host's own time of a syslog line, ms since the epoch, where the line carries one that says
+ * its zone: an RFC 3339 stamp. The traditional `Nov 30 08:53:56` has neither a
  * zone nor a year nor sub-second digits, so such a line keeps its arrival time (undefined here).
  */
 export function logLineEpochMs(line: string): number | undefined {
-  const unix = UNIX_STAMP.exec(line);
-  if (unix) return Number(unix[1]) * 1000 + Number(unix[2]!.padEnd(6, "0")) / 1000;
   const iso = RFC3339_STAMP.exec(line);
   if (!iso) return undefined;
   const wholeMs = Date.parse(`${iso[1]!}${iso[3]!}`);
@@ -66,6 +87,8 @@ export class KeepalivedObserver {
   readonly #watch: HostWatch;
   /** Hosts whose source was already noted in the timeline (a reconnect does not repeat it). */
   readonly #noted = new Set<string>();
+  /** Per host, the journal cursor of the last entry read: a reopened stream goes on after it. */
+  readonly #cursors = new Map<string, string>();
   constructor(
     private readonly hosts: readonly Host[],
     private readonly timeline: Timeline,
@@ -88,7 +111,14 @@ export class KeepalivedObserver {
     const found = await host.transport.exec(["sh", "-c", FIND_LOG, "find-log", ...this.logFiles], { timeoutMs: 10_000 });
     const source = found.exitCode === 0 ? found.stdout.trim() : "";
     if (source === "journal") {
-      return host.transport.stream(JOURNAL_FOLLOW, (line) => this.#onLine(host, line));
+      let cursor = this.#cursors.get(host.id);
+      if (cursor === undefined) {
+        const end = await host.transport.exec(JOURNAL_END, { timeoutMs: 10_000 });
+        cursor = /^-- cursor: (\S+)/m.exec(end.stdout)?.[1];
+        if (cursor !== undefined) this.#cursors.set(host.id, cursor);
+      }
+      const from = cursor === undefined ? "--lines=0" : `--after-cursor=${cursor}`;
+      return host.transport.stream([...JOURNAL_FOLLOW, from], (line) => this.#onJournalEntry(host, line));
     }
     if (source === "") {
       // Nothing to follow: watch nothing rather than retry forever, and say so (once) so an empty
@@ -98,6 +128,16 @@ export class KeepalivedObserver {
     }
     this.#noteOnce(host, `${host.id}: no journald; Keepalived's state changes are read from ${source} (host-stamped where its lines carry RFC 3339 times, else at arrival)`);
     return host.transport.stream(tailFollow(source), (line) => this.#onLine(host, line));
+  }
+
+  #onJournalEntry(host: Host, line: string): void {
+    const arrivedMs = this.clock.nowMs();
+    const entry = parseJournalEntry(line);
+    if (!entry) return;
+    if (entry.cursor) this.#cursors.set(host.id, entry.cursor);
+    const parsed = parseKeepalivedLine(entry.message);
+    if (!parsed) return;
+    this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: hostTimeToRunMs(host.transport, entry.epochMs, this.clock, arrivedMs) });
   }
 
   #onLine(host: Host, line: string): void {

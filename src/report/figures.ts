@@ -52,9 +52,11 @@ export function figureLines(report: Report): Array<[string, string]> {
   }
   // Keepalived's own account, as evidence beside the probes' (state changes after the baseline).
   const from = a?.injectStartMs ?? 0;
+  // In the order Keepalived logged them: a host cut off by the fault reports its own late.
   const vrrp = report.timeline
-    .filter((e) => e.type === "vrrp-state" && e.atMs >= from)
-    .map((e) => (e.type === "vrrp-state" ? `${e.host} ${e.state} T+${formatDurationMs(e.atMs)}` : ""));
+    .flatMap((e) => (e.type === "vrrp-state" && e.atMs >= from ? [e] : []))
+    .sort((a, b) => a.atMs - b.atMs)
+    .map((e) => `${e.host} ${e.state} T+${formatDurationMs(e.atMs)}`);
   if (vrrp.length > 0) lines.push(["keepalived", vrrp.join(", ")]);
   const p = report.probes;
   const kinds = Object.entries(p.byOutcome)

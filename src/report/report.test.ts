@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { injected, probes, restored, vipAdded, vipRemoved } from "../../test/helpers/synthetic-timeline.js";
-import { Timeline } from "../engine/timeline.js";
+import { Timeline, type TimelineEvent } from "../engine/timeline.js";
 import { parseScenario } from "../scenario/load.js";
 import type { Topology } from "../targets/host.js";
 import { buildReport, writeReport } from "./report.js";
@@ -16,7 +16,7 @@ const scenario = parseScenario(
 const topology = { kind: "lab", name: "t", hosts: [], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } } as unknown as Topology;
 
 /** A synthetic drill: fault at 5.000 s (command 4.950–5.000), probes fail 5.030–8.400, VIP moves at vipMovedAtMs (8.100). */
-function report(vipMovedAtMs = 8100) {
+function report(vipMovedAtMs = 8100, extra: TimelineEvent[] = []) {
   const timeline = new Timeline();
   for (const e of [
     ...probes({ from: 0, to: 20_000, intervalMs: 10, lagMs: 0.2, fail: [[5030, 8400, "connect-timeout"]] }),
@@ -25,6 +25,7 @@ function report(vipMovedAtMs = 8100) {
     vipRemoved("lb-1", Math.min(5010, vipMovedAtMs)),
     vipAdded("lb-2", vipMovedAtMs),
     restored(12_950, 13_000),
+    ...extra,
   ]) {
     timeline.append(e);
   }
@@ -71,6 +72,18 @@ describe("reports", () => {
     expect(text).toMatch(/VIP\s+lb-1 → lb-2 in 3\.100 s ± 1 ms after the fault/);
     expect(text).toMatch(/✗ failover\s+3\.400 s ± 10\.2 ms\s+\(limit 3\.000 s\)/);
     expect(text).toMatch(/✓ vip-move\s+moved after 3\.100 s ± 1 ms/);
+  });
+
+  it("lists Keepalived's transitions in the order it logged them, also those a cut-off host reported late", () => {
+    const text = renderSummary(
+      report(8100, [
+        { type: "vrrp-state", host: "lb-2", instance: "VI_1", state: "MASTER", atMs: 8095 },
+        { type: "vrrp-state", host: "lb-1", instance: "VI_1", state: "FAULT", atMs: 5002 },
+        { type: "vrrp-state", host: "lb-1", instance: "VI_1", state: "BACKUP", atMs: 1000 },
+      ]),
+      { isTTY: false } as NodeJS.WriteStream,
+    );
+    expect(text).toMatch(/keepalived\s+lb-1 FAULT T\+5\.002 s, lb-2 MASTER T\+8\.095 s\n/);
   });
 
   it("a VIP that moved while the inject command still ran is shown as how long before it returned, not as a negative delay", () => {

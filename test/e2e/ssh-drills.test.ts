@@ -12,7 +12,7 @@ import { eventually } from "../helpers/lab.js";
 interface Report {
   verdict: "pass" | "fail";
   faults: Array<{ failoverMs: number | null; vipMoveMs: number | null; precisionMs: number; failedProbes: number }>;
-  timeline: Array<{ type: string; message?: string; hosts?: string[]; atMs?: number }>;
+  timeline: Array<{ type: string; message?: string; hosts?: string[]; host?: string; state?: string; atMs: number }>;
 }
 
 /** The parts of an inventory file the bad-input variants change. */
@@ -104,6 +104,12 @@ describe.sequential("vipdrill run --inventory: drills over SSH", () => {
     // The SSH link was cut, so the host restored itself by its timer, and vipdrill saw it heal.
     expect(overSsh!.timeline.some((e) => e.type === "note" && /heals itself by its timer/.test(e.message ?? ""))).toBe(true);
     expect(overSsh!.timeline.filter((e) => e.type === "fault-restored")).toHaveLength(1);
+    // What Keepalived on the cut host logged while its connection was down still reaches the
+    // timeline, at the time it was logged: lb-1 went to FAULT as its link went down.
+    const injectedAtMs = overSsh!.timeline.find((e) => e.type === "fault-injected")!.atMs;
+    const lb1Fault = overSsh!.timeline.find((e) => e.type === "vrrp-state" && e.host === "lb-1" && e.state === "FAULT");
+    expect(lb1Fault?.atMs).toBeGreaterThan(injectedAtMs - 200);
+    expect(lb1Fault?.atMs).toBeLessThan(injectedAtMs + 1_000);
     expect(await linkUp("lb-1")).toBe(true);
   }, 300_000);
 
