@@ -7,7 +7,8 @@
  */
 export type IpMonitorEvent =
   | { kind: "addr"; deleted: boolean; dev: string; address: string }
-  | { kind: "link"; deleted: boolean; dev: string; up: boolean };
+  /** up: administratively (UP); carrier: the link has one (LOWER_UP) — a pulled cable or a disconnected virtual NIC keeps UP and loses LOWER_UP. */
+  | { kind: "link"; deleted: boolean; dev: string; up: boolean; carrier: boolean };
 
 /** `ip -ts monitor` prefixes `[2026-11-25T05:27:27.382630]` (the host's local time; we run it with TZ=UTC). */
 export function parseMonitorTimestamp(raw: string): { epochMs: number; rest: string } | undefined {
@@ -26,6 +27,9 @@ export function parseIpMonitorLine(raw: string): IpMonitorEvent | undefined {
   const addr = /^\d+:\s+(\S+)\s+inet6?\s+([0-9a-fA-F.:]+)\/\d+/.exec(line);
   if (addr) return { kind: "addr", deleted, dev: addr[1]!, address: addr[2]! };
   const link = /^\d+:\s+([^:@\s]+)(?:@\S+)?:\s+<([^>]*)>/.exec(line);
-  if (link) return { kind: "link", deleted, dev: link[1]!, up: link[2]!.split(",").includes("UP") };
+  if (link) {
+    const flags = link[2]!.split(",");
+    return { kind: "link", deleted, dev: link[1]!, up: flags.includes("UP"), carrier: flags.includes("LOWER_UP") };
+  }
   return undefined;
 }

@@ -14,15 +14,16 @@ describe("ip monitor lines", () => {
     expect(parseIpMonitorLine("[ADDR]Deleted 2: eth0    inet 172.30.213.200/24 scope global eth0")).toMatchObject({ deleted: true, address: "172.30.213.200" });
   });
 
-  it("reads link state: UP in the flags means administratively up", () => {
+  it("reads link state: UP in the flags means administratively up, LOWER_UP that it has a carrier", () => {
     expect(parseIpMonitorLine("2: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP")).toEqual({
       kind: "link",
       deleted: false,
       dev: "eth0",
       up: true,
+      carrier: true,
     });
-    expect(parseIpMonitorLine("2: eth0@if7: <BROADCAST,MULTICAST> mtu 1500 qdisc noqueue state DOWN")).toMatchObject({ up: false });
-    expect(parseIpMonitorLine("[LINK]3: eth1: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500")).toMatchObject({ dev: "eth1", up: true });
+    expect(parseIpMonitorLine("2: eth0@if7: <BROADCAST,MULTICAST> mtu 1500 qdisc noqueue state DOWN")).toMatchObject({ up: false, carrier: false });
+    expect(parseIpMonitorLine("[LINK]3: eth1: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500")).toMatchObject({ dev: "eth1", up: true, carrier: false });
   });
 
   it("ignores what it does not know", () => {

@@ -60,6 +60,20 @@ describe("VIP observer", () => {
     await observer.stop();
   });
 
+  it("a VIP on a link that is up but has lost its carrier (a pulled cable, a disconnected virtual NIC) is not held", async () => {
+    const a = new FakeHost();
+    a.hasVip = true;
+    const timeline = new Timeline();
+    const observer = new VipObserver([hostOf("lb-1", a)], VIP, timeline, new MonotonicClock());
+    await observer.start();
+    a.emit("2: eth0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc mq state DOWN");
+    expect(observer.holders()).toEqual([]);
+    a.emit("2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP");
+    expect(observer.holders()).toEqual(["lb-1"]);
+    expect(timeline.events.map((e) => e.type)).toEqual(["vip-added", "vip-removed", "vip-added"]);
+    await observer.stop();
+  });
+
   it("a host whose stream ends (killed) holds nothing, and is watched again when it is back", async () => {
     const a = new FakeHost();
     a.hasVip = true;

@@ -15,7 +15,8 @@ interface HostVipState {
 
 /**
  * Streams `ip -o monitor address link` on every candidate host and appends vip-added / vip-removed
- * events. A VIP on an interface that is down is not held: clients cannot reach it there.
+ * events. A VIP on an interface that is down, or up without a carrier, is not held: clients cannot
+ * reach it there.
  */
 export class VipObserver {
   readonly #states = new Map<string, HostVipState>();
@@ -74,7 +75,7 @@ export class VipObserver {
       return event?.kind === "addr" && event.address === this.vip;
     });
     const linkEvent = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
-    state.linkUp = linkEvent?.kind === "link" ? linkEvent.up : false;
+    state.linkUp = linkEvent?.kind === "link" ? linkEvent.up && linkEvent.carrier : false;
     this.#update(host.id, state, this.clock.nowMs());
     return stream;
   }
@@ -101,7 +102,7 @@ export class VipObserver {
     if (!event || event.dev !== host.vipInterface) return;
     const state = this.#state(host.id);
     if (event.kind === "addr" && event.address === this.vip) state.hasVip = !event.deleted;
-    else if (event.kind === "link") state.linkUp = !event.deleted && event.up;
+    else if (event.kind === "link") state.linkUp = !event.deleted && event.up && event.carrier;
     else return;
     const stamp = parseMonitorTimestamp(line);
     if (this.#cut.has(host.id)) return;

@@ -94,13 +94,15 @@ const ipAddr = (...extra: string[]) =>
     ...extra,
   ].join("\n");
 const VIP_LINE = "2: eth0    inet 192.0.2.200/24 scope global secondary eth0\\       valid_lft forever preferred_lft forever";
-const ipLink = (up = true) =>
+const ipLink = (up: boolean | "no-carrier" = true) =>
   [
     "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00",
-    `2: eth0@if42: <BROADCAST,MULTICAST${up ? ",UP,LOWER_UP" : ""}> mtu 1500 qdisc noqueue state ${up ? "UP" : "DOWN"} mode DEFAULT group default \\    link/ether 02:42:ac:1e:63:15`,
+    up === "no-carrier"
+      ? "2: eth0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc mq state DOWN mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:12:34:56"
+      : `2: eth0@if42: <BROADCAST,MULTICAST${up ? ",UP,LOWER_UP" : ""}> mtu 1500 qdisc noqueue state ${up ? "UP" : "DOWN"} mode DEFAULT group default \\    link/ether 02:42:ac:1e:63:15`,
   ].join("\n");
 const ipHandler =
-  (holds: boolean, linkUp = true): Handler =>
+  (holds: boolean, linkUp: boolean | "no-carrier" = true): Handler =>
   (argv) => {
     if (argv.join(" ") === "ip -o addr show") return { stdout: holds ? ipAddr(VIP_LINE) : ipAddr() };
     if (argv.join(" ") === "ip -o link show") return { stdout: ipLink(linkUp) };
@@ -291,10 +293,12 @@ describe("vip-single-owner", () => {
     expect(r.seen).toBe("192.0.2.200 held by lb-1 and lb-2 at once (split brain); lb-1 holds 192.0.2.200 (eth0); lb-2 holds 192.0.2.200 (eth0)");
   });
 
-  it("a VIP on a downed link is not held; no holder fails", async () => {
-    const r = await run("vip-single-owner", fakeTopology([fakeHost("lb-1", ["load-balancer"], ipHandler(true, false)), fakeHost("lb-2", ["load-balancer"], ipHandler(false))]));
-    expect(r.status).toBe("fail");
-    expect(r.seen).toBe("no host holds 192.0.2.200 (looked on lb-1 and lb-2); lb-1 has 192.0.2.200 on eth0, but the link is down (not held); lb-2 does not hold it");
+  it("a VIP on a downed link, or on one without a carrier, is not held; no holder fails", async () => {
+    for (const link of [false, "no-carrier"] as const) {
+      const r = await run("vip-single-owner", fakeTopology([fakeHost("lb-1", ["load-balancer"], ipHandler(true, link)), fakeHost("lb-2", ["load-balancer"], ipHandler(false))]));
+      expect(r.status).toBe("fail");
+      expect(r.seen).toBe("no host holds 192.0.2.200 (looked on lb-1 and lb-2); lb-1 has 192.0.2.200 on eth0, but the link is down or has no carrier (not held); lb-2 does not hold it");
+    }
   });
 
   it("without load balancers the control planes are the candidates (kube-vip)", async () => {

@@ -1,3 +1,4 @@
+import { parseIpMonitorLine } from "../../observers/ip-monitor.js";
 import type { Host } from "../../targets/host.js";
 import { vipCandidateHosts } from "../../scenario/selector.js";
 import { execFailure, execOn, listing, sameIp, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
@@ -15,12 +16,12 @@ export function interfacesWithAddress(ipAddr: string, vip: string): string[] {
   return [...found];
 }
 
-/** Interfaces administratively up per `ip -o link show` (the UP flag, as readiness reads it). */
+/** Interfaces that carry traffic per `ip -o link show`: up and with a carrier (as the VIP observer reads them). */
 export function upInterfaces(ipLink: string): Set<string> {
   const up = new Set<string>();
   for (const line of ipLink.split("\n")) {
-    const match = /^\d+:\s+([^:@\s]+)(?:@[^:\s]*)?:\s+<([^>]*)>/.exec(line.trim());
-    if (match && match[2]!.split(",").includes("UP")) up.add(match[1]!);
+    const link = parseIpMonitorLine(line);
+    if (link?.kind === "link" && link.up && link.carrier) up.add(link.dev);
   }
   return up;
 }
@@ -37,7 +38,7 @@ async function probeHolder(context: CheckContext, host: Host): Promise<HolderPro
     const up = upInterfaces(link.stdout);
     const held = on.filter((i) => up.has(i));
     if (held.length > 0) return { id: host.id, holds: true, seen: `holds ${vip} (${held.join(", ")})` };
-    if (on.length > 0) return { id: host.id, holds: false, seen: `has ${vip} on ${on.join(", ")}, but the link is down (not held)` };
+    if (on.length > 0) return { id: host.id, holds: false, seen: `has ${vip} on ${on.join(", ")}, but the link is down or has no carrier (not held)` };
     return { id: host.id, holds: false, seen: "does not hold it" };
   } catch (error) {
     return { id: host.id, error: unreachable(error) };
