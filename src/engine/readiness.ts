@@ -1,7 +1,7 @@
 import { sleep } from "../common/clock.js";
 import { AbortedError, LabError } from "../common/errors.js";
 import { parseShowStat, runtimeCommand } from "../faults/haproxy-runtime.js";
-import { parseIpMonitorLine } from "../observers/ip-monitor.js";
+import { linkCarries, parseIpMonitorLine } from "../observers/ip-monitor.js";
 import { probeOnce } from "../probes/https-probe.js";
 import { vipCandidateHosts } from "../scenario/selector.js";
 import { interfaceNames } from "../targets/interfaces.js";
@@ -83,8 +83,7 @@ export async function vipHolders(topology: Topology): Promise<string[]> {
       const addr = await host.transport.exec(["ip", "-o", "-4", "addr", "show"], { timeoutMs: 5000 });
       const link = await host.transport.exec(["ip", "-o", "link", "show", "dev", host.vipInterface], { timeoutMs: 5000 });
       const hasVip = addr.stdout.split("\n").some((line) => line.includes(` ${topology.endpoint.vip}/`));
-      const state = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
-      return hasVip && state?.kind === "link" && state.up && state.carrier ? host.id : undefined;
+      return hasVip && linkCarries(parseIpMonitorLine(link.stdout.split("\n")[0] ?? "")) ? host.id : undefined;
     }),
   );
   return held.filter((id): id is string => id !== undefined).sort();

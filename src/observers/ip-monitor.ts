@@ -10,6 +10,9 @@ export type IpMonitorEvent =
   /** up: administratively (UP); carrier: the link has one (LOWER_UP) — a pulled cable or a disconnected virtual NIC keeps UP and loses LOWER_UP. */
   | { kind: "link"; deleted: boolean; dev: string; up: boolean; carrier: boolean };
 
+/** A VIP on this link is held: the link is up and has a carrier (clients can reach it there). */
+export const linkCarries = (link: IpMonitorEvent | undefined): boolean => link?.kind === "link" && !link.deleted && link.up && link.carrier;
+
 /** `ip -ts monitor` prefixes `[2026-11-25T05:27:27.382630]` (the host's local time; we run it with TZ=UTC). */
 export function parseMonitorTimestamp(raw: string): { epochMs: number; rest: string } | undefined {
   const match = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?\]\s*/.exec(raw);

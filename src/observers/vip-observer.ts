@@ -5,7 +5,7 @@ import type { ExecStream, Host } from "../targets/host.js";
 import { interfaceNames } from "../targets/interfaces.js";
 import { HostWatch } from "./host-watch.js";
 import { hostTimeToRunMs, hostTimeUncertaintyMs } from "./host-time.js";
-import { parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
+import { linkCarries, parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
 
 interface HostVipState {
   hasVip: boolean;
@@ -75,7 +75,7 @@ export class VipObserver {
       return event?.kind === "addr" && event.address === this.vip;
     });
     const linkEvent = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
-    state.linkUp = linkEvent?.kind === "link" ? linkEvent.up && linkEvent.carrier : false;
+    state.linkUp = linkCarries(linkEvent);
     this.#update(host.id, state, this.clock.nowMs());
     return stream;
   }
@@ -102,7 +102,7 @@ export class VipObserver {
     if (!event || event.dev !== host.vipInterface) return;
     const state = this.#state(host.id);
     if (event.kind === "addr" && event.address === this.vip) state.hasVip = !event.deleted;
-    else if (event.kind === "link") state.linkUp = !event.deleted && event.up && event.carrier;
+    else if (event.kind === "link") state.linkUp = linkCarries(event);
     else return;
     const stamp = parseMonitorTimestamp(line);
     if (this.#cut.has(host.id)) return;

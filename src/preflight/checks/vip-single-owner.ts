@@ -1,4 +1,4 @@
-import { parseIpMonitorLine } from "../../observers/ip-monitor.js";
+import { linkCarries, parseIpMonitorLine } from "../../observers/ip-monitor.js";
 import type { Host } from "../../targets/host.js";
 import { vipCandidateHosts } from "../../scenario/selector.js";
 import { execFailure, execOn, listing, sameIp, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
@@ -21,7 +21,7 @@ export function upInterfaces(ipLink: string): Set<string> {
   const up = new Set<string>();
   for (const line of ipLink.split("\n")) {
     const link = parseIpMonitorLine(line);
-    if (link?.kind === "link" && link.up && link.carrier) up.add(link.dev);
+    if (link?.kind === "link" && linkCarries(link)) up.add(link.dev);
   }
   return up;
 }
