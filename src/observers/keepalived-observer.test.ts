@@ -80,7 +80,19 @@ describe("Keepalived observer", () => {
     const lb = new JournaldLb();
     const observer = new KeepalivedObserver([testHost("lb-1", lb)], timeline, clock);
     await observer.start();
-    expect(lb.follows).toEqual([["journalctl", "--follow", "--output=json", "--unit=keepalived", "--after-cursor=s=1;i=10"]]);
+    expect(lb.follows).toEqual([
+      [
+        "journalctl",
+        "--follow",
+        "--output=json",
+        "SYSLOG_IDENTIFIER=Keepalived_vrrp",
+        "SYSLOG_IDENTIFIER=Keepalived",
+        "SYSLOG_IDENTIFIER=keepalived",
+        "+",
+        "_SYSTEMD_UNIT=keepalived.service",
+        "--after-cursor=s=1;i=10",
+      ],
+    ]);
     // Cut before it read anything: it resumes after the journal's end as it was at the start.
     lb.cut();
     await until(() => lb.follows.length === 2);

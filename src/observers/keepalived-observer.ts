@@ -33,14 +33,21 @@ const FIND_LOG = [
 ].join("\n");
 
 /**
+ * Keepalived's entries whatever its unit is called (keepalived@vi1, a vendor's name): by the syslog
+ * identifiers it logs under (Keepalived_vrrp for the VRRP process, Keepalived for its parent,
+ * keepalived when it logs to the console), or its unit. Same-field matches are ORed, `+` ORs the rest.
+ */
+const KEEPALIVED_MATCHES = ["SYSLOG_IDENTIFIER=Keepalived_vrrp", "SYSLOG_IDENTIFIER=Keepalived", "SYSLOG_IDENTIFIER=keepalived", "+", "_SYSTEMD_UNIT=keepalived.service"] as const;
+
+/**
  * journalctl as JSON: each entry carries the host's own time (__REALTIME_TIMESTAMP, when Keepalived
  * logged it; lines reach us 0.25–0.75 s later) and a cursor. Following from the last cursor seen
  * means a stream the drill cut (a link pull over the SSH link) resumes where it stopped, and the
  * transitions logged while it was down — the cut host's own FAULT — still reach the timeline.
  */
-export const JOURNAL_FOLLOW = ["journalctl", "--follow", "--output=json", "--unit=keepalived"] as const;
+export const JOURNAL_FOLLOW = ["journalctl", "--follow", "--output=json", ...KEEPALIVED_MATCHES] as const;
 /** Where the journal ends now, so a first stream starts there and not at its beginning. */
-const JOURNAL_END = ["journalctl", "--unit=keepalived", "--lines=0", "--show-cursor", "--quiet"] as const;
+const JOURNAL_END = ["journalctl", "--lines=0", "--show-cursor", "--quiet", ...KEEPALIVED_MATCHES] as const;
 
 /** -F follows the name across a rotation; -n 0 skips what was logged before the drill. */
 export const tailFollow = (file: string): string[] => ["tail", "-n", "0", "-F", file];

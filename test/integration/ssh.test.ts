@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -270,6 +270,25 @@ describe.sequential("SSH exec transport (real sshd in the lab)", () => {
     expect(wrong.code).toBe("VIPDRILL_SSH_KEY_FILE");
     const missing = await connectError(transport("cp-1", { identityFile: join(dir, "no-such-key") }));
     expect(missing.code).toBe("VIPDRILL_SSH_KEY_FILE");
+  });
+
+  it("the SSH agent: a key loaded into a real ssh-agent logs in with no identity file; an empty agent is refused naming it", async () => {
+    const socket = join(dir, "agent.sock");
+    // ssh-agent -D stays in the foreground (so the test owns it); -a puts its socket where we say.
+    const agent = spawn("/usr/bin/ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    try {
+      await eventually(async () => (await stat(socket).then(() => true, () => undefined)), 5_000, "the agent's socket");
+      // No default keys either (sshDir): the agent is the only way in.
+      const options = { env: { SSH_AUTH_SOCK: socket }, sshDir: join(dir, "no-ssh-dir") };
+      const empty = await connectError(transport("cp-1", { identityFile: undefined, agent: true }, options));
+      expect(empty.code).toBe("VIPDRILL_SSH_AUTH");
+      expect(empty.message).toContain(`the agent at ${socket}`);
+      execFileSync("/usr/bin/ssh-add", ["-q", access.identityFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const viaAgent = transport("cp-1", { identityFile: undefined, agent: true }, options);
+      expect(await viaAgent.exec(["hostname"])).toMatchObject({ exitCode: 0, stdout: "cp-1\n" });
+    } finally {
+      agent.kill();
+    }
   });
 
   it("unreachable: an unused address (timeout) and a closed port (refused)", async () => {
