@@ -13,6 +13,7 @@ import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
 import type { Scenario } from "../scenario/types.js";
 import { JOURNAL_FOLLOW, SYSLOG_FILES, tailFollow } from "../observers/keepalived-observer.js";
+import { MONITOR } from "../observers/vip-observer.js";
 import { planLab, HAPROXY_BACKEND, HAPROXY_SOCKET } from "../targets/docker/docker-lab.js";
 import type { ExecTransport, Host, Topology } from "../targets/host.js";
 import { hostsWithRole, systemctlService } from "../targets/host.js";
@@ -116,7 +117,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
   let step = 1;
   const at = (host: string, what: string, command: string): void => void lines.push(`${step++}. [${host}] ${what}: ${command}`);
   lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(runtimeClientArgv("socat", topology.haproxy.socket))} <<< "show stat" (here and below: \`nc -U\` or python3 instead on a balancer without socat); ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
-  for (const host of candidates) at(host.id, "observe", `${argvLine(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"])} (streamed until the end)`);
+  for (const host of candidates) at(host.id, "observe", `${argvLine(MONITOR)} (streamed until the end)`);
   for (const host of hostsWithRole(topology.hosts, "load-balancer")) {
     at(
       host.id,

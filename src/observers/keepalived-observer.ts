@@ -103,7 +103,14 @@ export class KeepalivedObserver {
     /** Where to look when a host has no journald, in order. */
     private readonly logFiles: readonly string[] = SYSLOG_FILES,
   ) {
-    this.#watch = new HostWatch((host) => this.#follow(host));
+    this.#watch = new HostWatch((host) => this.#follow(host), {
+      onBroken: (host, quickEnds) =>
+        this.timeline.append({
+          type: "note",
+          atMs: this.clock.nowMs(),
+          message: `${host.id}: following Keepalived's log ended as soon as it started, ${quickEnds} times in a row, so its state changes are not observed there from here on`,
+        }),
+    });
   }
 
   async start(): Promise<void> {

@@ -13,6 +13,9 @@ class FakeHost implements ExecTransport {
   readonly sharesClock = false;
   hasVip = false;
   alive = true;
+  /** Its ip has no monitor (BusyBox): the stream ends as soon as it starts. */
+  noMonitor = false;
+  streams = 0;
   emit: (line: string) => void = () => undefined;
   end: () => void = () => undefined;
 
@@ -27,6 +30,8 @@ class FakeHost implements ExecTransport {
 
   async stream(_argv: readonly string[], onLine: (line: string) => void): Promise<ExecStream> {
     if (!this.alive) throw new Error("container is not running");
+    this.streams++;
+    if (this.noMonitor) return { done: Promise.resolve(), stop: async () => undefined };
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.emit = onLine;
@@ -89,6 +94,21 @@ describe("VIP observer", () => {
     expect(observer.holders()).toEqual(["lb-1"]);
     a.emit(`Deleted 2: eth0    inet ${VIP}/24 scope global secondary eth0`);
     expect(observer.holders()).toEqual([]);
+    await observer.stop();
+  });
+
+  it("a host whose ip cannot monitor (the stream ends at once) is tried 3 times, then left alone with a note, not reopened all run", async () => {
+    const a = new FakeHost();
+    a.hasVip = true;
+    a.noMonitor = true;
+    const timeline = new Timeline();
+    const observer = new VipObserver([hostOf("lb-1", a)], VIP, timeline, new MonotonicClock());
+    await observer.start();
+    await sleep(1_500);
+    expect(a.streams).toBe(3);
+    expect(observer.holders()).toEqual([]);
+    const notes = timeline.events.flatMap((e) => (e.type === "note" ? [e.message] : []));
+    expect(notes).toEqual(["lb-1: `env TZ=UTC ip -ts -o monitor address link` ended as soon as it started, 3 times in a row, so the VIP on lb-1 is not observed from here on (BusyBox's ip has no monitor: install iproute2)"]);
     await observer.stop();
   });
 });

@@ -7,6 +7,9 @@ import { HostWatch } from "./host-watch.js";
 import { hostTimeToRunMs, hostTimeUncertaintyMs } from "./host-time.js";
 import { linkCarries, parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
 
+/** -ts: each event carries the host's own timestamp, printed in UTC. */
+export const MONITOR = ["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"] as const;
+
 interface HostVipState {
   hasVip: boolean;
   linkUp: boolean;
@@ -22,10 +25,15 @@ export class VipObserver {
   readonly #states = new Map<string, HostVipState>();
   /** Hosts whose link to us a fault cut: their stream's lines are stale until it is opened again. */
   readonly #cut = new Set<string>();
-  readonly #watch = new HostWatch(
-    (host) => this.#open(host),
-    (host) => this.#lost(host),
-  );
+  readonly #watch = new HostWatch((host) => this.#open(host), {
+    onLost: (host) => this.#lost(host),
+    onBroken: (host, quickEnds) =>
+      this.timeline.append({
+        type: "note",
+        atMs: this.clock.nowMs(),
+        message: `${host.id}: \`${MONITOR.join(" ")}\` ended as soon as it started, ${quickEnds} times in a row, so the VIP on ${host.id} is not observed from here on (BusyBox's ip has no monitor: install iproute2)`,
+      }),
+  });
 
   constructor(
     private readonly hosts: readonly Host[],
@@ -53,7 +61,7 @@ export class VipObserver {
     this.#cut.delete(host.id);
     // -ts: each event carries the host's own timestamp; where the host shares our clock (the lab)
     // that is when it happened, not when its line reached us.
-    const stream = await host.transport.stream(["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"], (line) =>
+    const stream = await host.transport.stream(MONITOR, (line) =>
       this.#onLine(host, line),
     );
     const [addr, link] = await Promise.all([
