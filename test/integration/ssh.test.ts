@@ -190,6 +190,17 @@ describe.sequential("SSH exec transport (real sshd in the lab)", () => {
     expect(error.message).toMatch(/drill-pw@172\.30\.216\.12:22.*password/);
   });
 
+  it("a sudo that wants a terminal (Defaults requiretty, old RHEL) is refused saying so and how to lift it", async () => {
+    await node("cp-3").transport.exec(["sh", "-c", "echo 'Defaults:drill requiretty' > /etc/sudoers.d/zz-tty && chmod 0440 /etc/sudoers.d/zz-tty"]);
+    try {
+      const error = await connectError(transport("cp-3", { user: "drill", sudo: true }));
+      expect(error.code).toBe("VIPDRILL_SSH_SUDO");
+      expect(error.message).toMatch(/tty.*Defaults:drill !requiretty/);
+    } finally {
+      await node("cp-3").transport.exec(["rm", "-f", "/etc/sudoers.d/zz-tty"]);
+    }
+  });
+
   it("a dead-man timer the way a host without systemd gets it, over SSH with sudo: armed at once, disarmed without a trace, heals when due", async () => {
     const drill = transport("lb-2", { user: "drill", sudo: true });
     const trace = "/tmp/vipdrill-it-nosystemd.healed";

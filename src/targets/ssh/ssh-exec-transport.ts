@@ -24,6 +24,7 @@ import {
   verifyHostKey,
   type KnownHostEntry,
 } from "./known-hosts.js";
+import { sudoAdvice } from "./sudo-advice.js";
 
 // ssh2 is CommonJS: its `utils` is not visible as a named ESM export.
 const { Client, utils } = ssh2;
@@ -617,10 +618,7 @@ export class SshExecTransport implements ExecTransport {
       if (check.exitCode !== 0) {
         const output = (check.stderr.trim() || check.stdout.trim()).split("\n").pop();
         const said = check.timedOut ? `no answer within ${seconds(KILL_TIMEOUT_MS)}` : output || `exit ${check.exitCode ?? "?"}`;
-        throw this.#error(
-          "VIPDRILL_SSH_SUDO",
-          `\`sudo -n true\` failed (${said}): vipdrill runs every command through sudo -n, which never asks for a password — give ${s.user} passwordless sudo on the host (NOPASSWD), or log in as root (ssh.user: root, ssh.sudo: false)`,
-        );
+        throw this.#error("VIPDRILL_SSH_SUDO", `\`sudo -n true\` failed (${said}): ${sudoAdvice(said, s.user)}`);
       }
     }
   }
