@@ -52,6 +52,13 @@ const JOURNAL_END = ["journalctl", "--lines=0", "--show-cursor", "--quiet", ...K
 /** -F follows the name across a rotation; -n 0 skips what was logged before the drill. */
 export const tailFollow = (file: string): string[] => ["tail", "-n", "0", "-F", file];
 
+/** Where Keepalived's state changes can be read on this host: `journal`, a log file, or nowhere (undefined). */
+export async function keepalivedLogSource(host: Host, logFiles: readonly string[] = SYSLOG_FILES, timeoutMs = 10_000): Promise<string | undefined> {
+  const found = await host.transport.exec(["sh", "-c", FIND_LOG, "find-log", ...logFiles], { timeoutMs });
+  const source = found.exitCode === 0 ? found.stdout.trim() : "";
+  return source === "" ? undefined : source;
+}
+
 /** One line of `journalctl --output=json`: the message, the host's time of it, its cursor. */
 export function parseJournalEntry(line: string): { message: string; epochMs: number | undefined; cursor: string | undefined } | undefined {
   let entry: unknown;
@@ -122,8 +129,7 @@ export class KeepalivedObserver {
   }
 
   async #follow(host: Host): Promise<ExecStream> {
-    const found = await host.transport.exec(["sh", "-c", FIND_LOG, "find-log", ...this.logFiles], { timeoutMs: 10_000 });
-    const source = found.exitCode === 0 ? found.stdout.trim() : "";
+    const source = (await keepalivedLogSource(host, this.logFiles)) ?? "";
     if (source === "journal") {
       let cursor = this.#cursors.get(host.id);
       if (cursor === undefined) {

@@ -325,10 +325,10 @@ describe("runPreflight: order, isolation, deadlines", () => {
     const started = Date.now();
     const result = await runPreflight(topology, { timeoutMs: 400, resolver: async () => ["127.0.0.1"] });
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(result.checks.map((c) => c.id)).toEqual(["dns", "certificate-sans", "version", "vrrp-auth", "haproxy-backends", "vip-single-owner"]);
+    expect(result.checks.map((c) => c.id)).toEqual(["dns", "certificate-sans", "version", "vrrp-auth", "haproxy-backends", "vip-single-owner", "observers"]);
     const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
     expect(byId["dns"]!.status).toBe("pass");
-    for (const id of ["vrrp-auth", "haproxy-backends", "vip-single-owner"]) {
+    for (const id of ["vrrp-auth", "haproxy-backends", "vip-single-owner", "observers"]) {
       expect(byId[id]!.status).toBe("fail");
       expect(byId[id]!.seen).toMatch(/^timed out after 0\.4 s, no answer from lb-2$/);
     }

@@ -9,6 +9,7 @@ import { certificateSansCheck } from "./checks/certificate-sans.js";
 import type { CheckContext, CheckDefinition, CheckOutcome, CheckStatus, HostFinding, Resolver } from "./checks/context.js";
 import { dnsCheck, systemResolver } from "./checks/dns.js";
 import { haproxyBackendsCheck } from "./checks/haproxy-backends.js";
+import { observersCheck } from "./checks/observers.js";
 import { versionCheck } from "./checks/version.js";
 import { vipSingleOwnerCheck } from "./checks/vip-single-owner.js";
 import { vrrpAuthCheck } from "./checks/vrrp-auth.js";
@@ -16,7 +17,7 @@ import { vrrpAuthCheck } from "./checks/vrrp-auth.js";
 export type { CheckStatus, HostFinding, Resolver } from "./checks/context.js";
 export { renderPreflight, renderPreflightLines } from "./render.js";
 
-export type PreflightCheckId = "dns" | "certificate-sans" | "version" | "vrrp-auth" | "haproxy-backends" | "vip-single-owner";
+export type PreflightCheckId = "dns" | "certificate-sans" | "version" | "vrrp-auth" | "haproxy-backends" | "vip-single-owner" | "observers";
 
 export interface PreflightCheck {
   id: PreflightCheckId;
@@ -54,6 +55,7 @@ export const PREFLIGHT_CHECKS: readonly CheckDefinition[] = [
   vrrpAuthCheck,
   haproxyBackendsCheck,
   vipSingleOwnerCheck,
+  observersCheck,
 ];
 
 /** Run every check (in parallel: they are independent) and report them in order. */

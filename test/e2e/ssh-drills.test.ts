@@ -61,6 +61,7 @@ describe.sequential("vipdrill run --inventory: drills over SSH", () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/✓ certificate-sans/);
     expect(result.stdout).toMatch(/✓ vip-single-owner/);
+    expect(result.stdout).toMatch(/✓ observers/);
   });
 
   it("plan --inventory lists, per host and in order, the dead-man timer, the inject, the restore and the disarm; nothing is contacted", async () => {

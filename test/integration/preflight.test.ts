@@ -57,6 +57,7 @@ describe.sequential("preflight on a real lab", () => {
       ["vrrp-auth", "pass"],
       ["haproxy-backends", "pass"],
       ["vip-single-owner", "pass"],
+      ["observers", "pass"],
     ]);
     expect(byId(result, "dns").seen).toBe(`api.cluster.local → ${vip()}`);
     expect(byId(result, "certificate-sans").seen).toMatch(
@@ -66,6 +67,7 @@ describe.sequential("preflight on a real lab", () => {
     expect(byId(result, "vrrp-auth").seen).toBe("lb-1: VI_1 auth PASS; lb-2: VI_1 auth PASS");
     expect(byId(result, "haproxy-backends").seen).toBe("lb-1: cp-1 UP, cp-2 UP, cp-3 UP; lb-2: cp-1 UP, cp-2 UP, cp-3 UP");
     expect(byId(result, "vip-single-owner").seen).toBe(`lb-1 holds ${vip()}; lb-2 does not hold it`);
+    expect(byId(result, "observers").seen).toBe("lb-1: ip monitor runs, Keepalived's log from the journal; lb-2: ip monitor runs, Keepalived's log from the journal");
   });
 
   it("skips dns, saying why, where the name does not resolve", async () => {
