@@ -40,8 +40,8 @@ const FIND_LOG = [
 const KEEPALIVED_MATCHES = ["SYSLOG_IDENTIFIER=Keepalived_vrrp", "SYSLOG_IDENTIFIER=Keepalived", "SYSLOG_IDENTIFIER=keepalived", "+", "_SYSTEMD_UNIT=keepalived.service"] as const;
 
 /**
- * journalctl as JSON: each entry carries the host's own time (__REALTIME_TIMESTAMP, when Keepalived
- * logged it; lines reach us 0.25–0.75 s later) and a cursor. Following from the last cursor seen
+ * journalctl as JSON: each entry carries the host's own time of it (when Keepalived logged it; lines
+ * reach us 0.25–0.75 s later, so their arrival would be the wrong time) and a cursor. Following from the last cursor seen
  * means a stream the drill cut (a link pull over the SSH link) resumes where it stopped, and the
  * transitions logged while it was down — the cut host's own FAULT — still reach the timeline.
  */
@@ -77,13 +77,14 @@ export function parseJournalEntry(line: string): { message: string; epochMs: num
   const epochMs = us === undefined ? undefined : Number(us) / 1000;
   return { message, epochMs, cursor: typeof cursor === "string" ? cursor : undefined };
 }
+
 /** rsyslog's default since Debian 12 (and RSYSLOG_FileFormat): `2026-11-30T08:53:56.123456+00:00 host …`. */
 const RFC3339_STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)\s/;
 
 /**
  * The host's own time of a syslog line, ms since the epoch, where the line carries one that says
- * its zone: an RFC 3339 stamp. The traditional `Nov 30 08:53:56` has neither a
- * zone nor a year nor sub-second digits, so such a line keeps its arrival time (undefined here).
+ * its zone: an RFC 3339 stamp. The traditional `Nov 30 08:53:56` has neither a zone nor a year nor
+ * sub-second digits, so such a line keeps its arrival time (undefined here).
  */
 export function logLineEpochMs(line: string): number | undefined {
   const iso = RFC3339_STAMP.exec(line);
@@ -129,7 +130,7 @@ export class KeepalivedObserver {
   }
 
   async #follow(host: Host): Promise<ExecStream> {
-    const source = (await keepalivedLogSource(host, this.logFiles)) ?? "";
+    const source = await keepalivedLogSource(host, this.logFiles);
     if (source === "journal") {
       let cursor = this.#cursors.get(host.id);
       if (cursor === undefined) {
@@ -140,7 +141,7 @@ export class KeepalivedObserver {
       const from = cursor === undefined ? "--lines=0" : `--after-cursor=${cursor}`;
       return host.transport.stream([...JOURNAL_FOLLOW, from], (line) => this.#onJournalEntry(host, line));
     }
-    if (source === "") {
+    if (source === undefined) {
       // Nothing to follow: watch nothing rather than retry forever, and say so (once) so an empty
       // Keepalived lane in the report is not read as "no transitions".
       this.#noteOnce(host, `${host.id}: no journald and none of ${this.logFiles.join(", ")} readable, so Keepalived's state changes are not observed there (the VIP itself still is)`);
@@ -155,16 +156,18 @@ export class KeepalivedObserver {
     const entry = parseJournalEntry(line);
     if (!entry) return;
     if (entry.cursor) this.#cursors.set(host.id, entry.cursor);
-    const parsed = parseKeepalivedLine(entry.message);
-    if (!parsed) return;
-    this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: hostTimeToRunMs(host.transport, entry.epochMs, this.clock, arrivedMs) });
+    this.#transition(host, entry.message, entry.epochMs, arrivedMs);
   }
 
   #onLine(host: Host, line: string): void {
-    const arrivedMs = this.clock.nowMs();
-    const parsed = parseKeepalivedLine(line);
+    this.#transition(host, line, logLineEpochMs(line), this.clock.nowMs());
+  }
+
+  /** A line that records a state change becomes a vrrp-state event at the host's time of it. */
+  #transition(host: Host, message: string, hostEpochMs: number | undefined, arrivedMs: number): void {
+    const parsed = parseKeepalivedLine(message);
     if (!parsed) return;
-    this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: hostTimeToRunMs(host.transport, logLineEpochMs(line), this.clock, arrivedMs) });
+    this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: hostTimeToRunMs(host.transport, hostEpochMs, this.clock, arrivedMs) });
   }
 
   #noteOnce(host: Host, message: string): void {
