@@ -66,7 +66,11 @@ export const loadBalancers = (topology: Topology): Host[] => hostsWithRole(topol
 export async function onEveryLoadBalancer(context: CheckContext, software: string, inspect: (host: Host) => Promise<HostFinding>): Promise<CheckOutcome> {
   const lbs = loadBalancers(context.topology);
   if (lbs.length === 0) return { status: "skip", seen: `no load balancers (kube-vip topology): no ${software} to check` };
-  const hosts = await Promise.all(lbs.map(inspect));
+  return everyHostPasses(await Promise.all(lbs.map(inspect)));
+}
+
+/** A check over several hosts: it passes when each does, and shows what was seen on each. */
+export function everyHostPasses(hosts: HostFinding[]): CheckOutcome {
   return {
     status: hosts.every((h) => h.status === "pass") ? "pass" : "fail",
     seen: hosts.map((h) => `${h.id}: ${h.seen}`).join("; "),

@@ -2,7 +2,7 @@ import { keepalivedLogSource } from "../../observers/keepalived-observer.js";
 import { MONITOR } from "../../observers/vip-observer.js";
 import { vipCandidateHosts } from "../../scenario/selector.js";
 import type { Host } from "../../targets/host.js";
-import { execFailure, execOn, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
+import { everyHostPasses, execFailure, execOn, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 
 /** How long the monitor must keep running to count as working (one that cannot run ends at once). */
 const MONITOR_TRIAL_S = 1;
@@ -45,10 +45,6 @@ export const observersCheck: CheckDefinition = {
   async run(context) {
     const hosts = await Promise.all(vipCandidateHosts(context.topology).map((host) => inspect(context, host)));
     if (hosts.length === 0) return { status: "skip", seen: "no host can hold the VIP" };
-    return {
-      status: hosts.every((h) => h.status === "pass") ? "pass" : "fail",
-      seen: hosts.map((h) => `${h.id}: ${h.seen}`).join("; "),
-      hosts,
-    };
+    return everyHostPasses(hosts);
   },
 };
