@@ -20,7 +20,10 @@ export const serviceStop: FaultDefinition<Extract<FaultSpec, { type: "service-st
         precheck: async () => {
           const result = await host.transport.exec(commands.isActive, { timeoutMs: 10_000 });
           if (result.exitCode === 0) return undefined;
-          return `service ${spec.service} is not running on ${host.id} (${failureOf(result)}); a missing unit or a host without systemd needs its own stop/start commands`;
+          const why = `service ${spec.service} is not running on ${host.id} (${failureOf(result)})`;
+          // On a real host the usual cause is a unit by another name, or no systemd: say where that goes.
+          if (host.transport.kind !== "ssh") return why;
+          return `${why}; where its unit has another name or the host has no systemd, give ${host.id} its own commands in the inventory: services: { ${spec.service}: { stop: [...], start: [...], isActive: [...] } }`;
         },
         injected: async () => ((await isActive()) ? `${spec.service} still running on ${host.id}` : undefined),
         restored: async () => ((await isActive()) ? undefined : `${spec.service} not running again on ${host.id}`),

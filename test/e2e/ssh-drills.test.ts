@@ -145,7 +145,7 @@ describe.sequential("vipdrill run --inventory: drills over SSH", () => {
     await expectRefused(["--inventory", await variant("sudo-pw", (inv) => ((inv.ssh["user"] = "drill-pw"), (inv.ssh["sudo"] = true)))], 3, /lb-1 \(drill-pw@\S+\): `sudo -n true` failed.*passwordless sudo/);
     const missingUnit = join(dir, "missing-unit.yaml");
     await writeFile(missingUnit, "version: 1\nname: missing-unit\ndescription: stop a unit that does not exist\nfault: { type: service-stop, target: cp-1, service: no-such-unit }\n");
-    await expectRefused(["--inventory", inventoryFile, missingUnit], 2, /no-such-unit.*not running on cp-1/);
+    await expectRefused(["--inventory", inventoryFile, missingUnit], 2, /no-such-unit.*not running on cp-1 .*give cp-1 its own commands in the inventory: services: \{ no-such-unit: \{ stop: \[\.\.\.\], start: \[\.\.\.\], isActive/);
     await expectRefused(
       ["--inventory", await variant("wrong-if", (inv) => (hostOf(inv, "lb-1").vipInterface = "eth9")), "scenarios/link-pull-vip-owner.yaml"],
       3,
