@@ -9,6 +9,8 @@ import { linkCarries, parseIpMonitorLine, parseMonitorTimestamp } from "./ip-mon
 
 /** -ts: each event carries the host's own timestamp, printed in UTC. */
 export const MONITOR = ["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"] as const;
+/** Why MONITOR ends at once on a host, and what to do (said by the observer and by preflight). */
+export const MONITOR_HINT = "BusyBox's ip has no monitor: install iproute2";
 
 interface HostVipState {
   hasVip: boolean;
@@ -31,7 +33,7 @@ export class VipObserver {
       this.timeline.append({
         type: "note",
         atMs: this.clock.nowMs(),
-        message: `${host.id}: \`${MONITOR.join(" ")}\` ended as soon as it started, ${quickEnds} times in a row, so the VIP on ${host.id} is not observed from here on (BusyBox's ip has no monitor: install iproute2)`,
+        message: `${host.id}: \`${MONITOR.join(" ")}\` ended as soon as it started, ${quickEnds} times in a row, so the VIP on ${host.id} is not observed from here on (${MONITOR_HINT})`,
       }),
   });
 

@@ -1,5 +1,5 @@
 import { keepalivedLogSource } from "../../observers/keepalived-observer.js";
-import { MONITOR } from "../../observers/vip-observer.js";
+import { MONITOR, MONITOR_HINT } from "../../observers/vip-observer.js";
 import { vipCandidateHosts } from "../../scenario/selector.js";
 import type { Host } from "../../targets/host.js";
 import { everyHostPasses, execFailure, execOn, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
@@ -26,7 +26,7 @@ async function inspect(context: CheckContext, host: Host): Promise<HostFinding> 
     if (trial.exitCode !== 0) return { id: host.id, status: "fail", seen: `could not try \`${MONITOR.join(" ")}\`: ${execFailure(trial)}` };
     const said = trial.stdout.trim();
     const monitor = said === "running";
-    const parts = [monitor ? "ip monitor runs" : `\`${MONITOR.join(" ")}\` ${said.trim()} (BusyBox's ip has no monitor: install iproute2)`];
+    const parts = [monitor ? "ip monitor runs" : `\`${MONITOR.join(" ")}\` ${said} (${MONITOR_HINT})`];
     if (host.roles.includes("load-balancer")) {
       // Keepalived's log is evidence only: where there is none the drill says so, and this only tells.
       const source = await context.on(host.id, keepalivedLogSource(host, undefined, context.remainingMs()));
