@@ -2,6 +2,7 @@
 // so no-floating-promises and no-misused-promises are errors.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { floorsPlugin } from "./eslint/floors.js";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "reports/", "lab/", ".scratch/", "**/*.mjs"] },
@@ -27,5 +28,13 @@ export default tseslint.config(
       ] }],
     },
   },
-  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+  {
+    // Folders stand on floors: nothing imports a folder above it (eslint/floors.js). Tests may build
+    // their fixtures from any floor; what ships may not.
+    files: ["src/**/*.ts"],
+    ignores: ["src/**/*.test.ts"],
+    plugins: { floors: floorsPlugin },
+    rules: { "floors/floors": "error" },
+  },
+  { files: ["eslint.config.js", "eslint/**/*.js"], ...tseslint.configs.disableTypeChecked },
 );

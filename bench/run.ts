@@ -6,16 +6,17 @@
  *  4. one whole drill through the CLI (the default scenario), wall time
  *  (and, right after lab up, the command round trip over a reused SSH connection)
  */
+import { LAB_READINESS } from "../src/engine/readiness.js";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { MonotonicClock, sleep } from "../src/common/clock.js";
 import { packageRoot } from "../src/common/package-root.js";
-import { Timeline, type ProbeEvent } from "../src/engine/timeline.js";
+import { Timeline, type ProbeEvent } from "../src/model/timeline.js";
 import { ProbeRunner } from "../src/probes/probe-runner.js";
 import { DockerLabProvider, planLab } from "../src/targets/docker/docker-lab.js";
 import { ensureNodeImage } from "../src/targets/docker/images.js";
 import { connectEngine } from "../src/targets/docker/engine.js";
-import type { Topology } from "../src/targets/host.js";
+import type { Topology } from "../src/model/host.js";
 import { loadScenario, defaultScenarioFile } from "../src/scenario/load.js";
 import { loadInventory } from "../src/inventory/load.js";
 import { enableLabSsh } from "../src/targets/docker/lab-ssh-access.js";
@@ -58,7 +59,7 @@ async function probeRate(topology: Topology, perSecond: number, seconds: number)
 
 async function main(): Promise<void> {
   const docker = await connectEngine();
-  const provider = new DockerLabProvider(docker);
+  const provider = new DockerLabProvider(docker, LAB_READINESS);
   await ensureNodeImage(docker, (m) => process.stderr.write(`${m}\n`));
   const scenario = await loadScenario(defaultScenarioFile());
   const plan = planLab({ ...scenario.lab, subnet: "172.30.215.0/24", vip: "172.30.215.200" }, scenario.dns, LAB);

@@ -6,6 +6,7 @@
  *     every host must be healed — links up, no heal timer left, HAProxy servers ready, one VIP owner.
  * Figures are printed; the exit code is 1 if any run left something behind.
  */
+import { LAB_READINESS } from "../src/engine/readiness.js";
 import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const labRuns = Number(process.env["SOAK_LAB_RUNS"] ?? 20);
   const sshRuns = Number(process.env["SOAK_SSH_RUNS"] ?? 10);
   const docker = await connectEngine();
-  const provider = new DockerLabProvider(docker);
+  const provider = new DockerLabProvider(docker, LAB_READINESS);
   let leftovers = 0;
 
   for (let i = 1; i <= labRuns; i++) {

@@ -1,7 +1,7 @@
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
 import { describe, expect, it } from "vitest";
-import type { TimelineEvent } from "../engine/timeline.js";
-import type { Budgets } from "../scenario/types.js";
+import type { TimelineEvent } from "../model/timeline.js";
+import type { Budgets } from "../model/scenario.js";
 import { analyzeRun } from "./analyze.js";
 import { injected, probes, restored, shuffled, vipAdded, vipRemoved, type SyntheticProbes, DEFAULT_BUDGETS } from "../../test/helpers/synthetic-timeline.js";
 

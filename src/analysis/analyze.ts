@@ -18,8 +18,8 @@
  *   before the command returns); a move counts if the VIP appears on another host between the
  *   command start and the restore's command start. vipMoveMs can then be negative.
  */
-import type { FaultEvent, ProbeEvent, VipEvent } from "../engine/timeline.js";
-import { LATENCY_PHASES, type LatencyPhase } from "../scenario/types.js";
+import type { FaultEvent, ProbeEvent, VipEvent } from "../model/timeline.js";
+import { LATENCY_PHASES, type LatencyPhase } from "../model/scenario.js";
 import { formatDurationMs, roundUpToTenthMs } from "./format.js";
 import { countFailures, countFlaps, findOutage, isFailed, type Outage } from "./outage-window.js";
 import { phaseLatency } from "./phase-latency.js";

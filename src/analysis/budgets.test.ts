@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TimelineEvent } from "../engine/timeline.js";
-import type { Budgets } from "../scenario/types.js";
+import type { TimelineEvent } from "../model/timeline.js";
+import type { Budgets } from "../model/scenario.js";
 import { analyzeRun } from "./analyze.js";
 import { evaluateBudgets } from "./budgets.js";
 import { injected, probes, restored, vipAdded, vipRemoved, type SyntheticProbes, DEFAULT_BUDGETS } from "../../test/helpers/synthetic-timeline.js";

@@ -8,7 +8,7 @@
  * A figure that cannot be measured (no fault injected, never recovered, never restored, no
  * successful probe in a latency phase) fails: a budget is met only by evidence.
  */
-import { LATENCY_PHASES, PERCENTILES, type Budgets } from "../scenario/types.js";
+import { LATENCY_PHASES, PERCENTILES, type Budgets } from "../model/scenario.js";
 import { formatDurationMs, formatSinceInject, formatWithPrecision } from "./format.js";
 import type { BudgetResult, FaultAnalysis, RunAnalysis } from "./types.js";
 

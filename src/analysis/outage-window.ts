@@ -1,4 +1,4 @@
-import type { ProbeEvent } from "../engine/timeline.js";
+import type { ProbeEvent } from "../model/timeline.js";
 import type { OutageWindow } from "./types.js";
 
 /** An action on the system under test (inject or restore) and where its failures may anchor. */

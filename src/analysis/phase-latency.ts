@@ -1,6 +1,6 @@
 import { build, encodeIntoCompressedBase64 } from "hdr-histogram-js";
-import type { ProbeEvent } from "../engine/timeline.js";
-import type { LatencyPhase } from "../scenario/types.js";
+import type { ProbeEvent } from "../model/timeline.js";
+import type { LatencyPhase } from "../model/scenario.js";
 import type { PhaseLatency } from "./types.js";
 
 const HIGHEST_TRACKABLE_US = 3_600_000_000;

@@ -1,4 +1,4 @@
-import type { ProbeErrorKind, ProbeEvent } from "../engine/timeline.js";
+import type { ProbeErrorKind, ProbeEvent } from "../model/timeline.js";
 import type { ProbeStats } from "./types.js";
 
 /** Counts and scheduler lag of one stream's sent probes; `skipped` comes from probe-skipped events. */

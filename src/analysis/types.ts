@@ -2,8 +2,8 @@
  * What analysis reads and what it concludes. All times are ms since the run origin (the
  * timeline's clock); durations end in Ms. The definitions live in analyze.ts and DESIGN.md.
  */
-import type { ProbeErrorKind, TimelineEvent } from "../engine/timeline.js";
-import type { Budgets, LatencyPhase } from "../scenario/types.js";
+import type { ProbeErrorKind, TimelineEvent } from "../model/timeline.js";
+import type { Budgets, LatencyPhase } from "../model/scenario.js";
 
 export interface AnalysisInput {
   events: readonly TimelineEvent[];

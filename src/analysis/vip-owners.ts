@@ -1,4 +1,4 @@
-import type { TimelineEvent, VipEvent } from "../engine/timeline.js";
+import type { TimelineEvent, VipEvent } from "../model/timeline.js";
 import type { SplitBrainInterval } from "./types.js";
 
 /** The VIP events up to endMs, by time (a stable sort keeps timeline order for equal stamps). */

@@ -1,4 +1,5 @@
 import { UsageError } from "../common/errors.js";
+import { LAB_READINESS } from "../engine/readiness.js";
 import { MonotonicClock } from "../common/clock.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { DockerLabProvider, planLab } from "../targets/docker/docker-lab.js";
@@ -14,7 +15,7 @@ export async function labCommand(action: string, scenarioFile: string | undefine
     throw new UsageError("VIPDRILL_USAGE", `lab: expected up, down or status, got "${action}"`);
   }
   const docker = await connectEngine();
-  const provider = new DockerLabProvider(docker);
+  const provider = new DockerLabProvider(docker, LAB_READINESS);
   if (action === "down") {
     const removed = await provider.down(options.labName);
     process.stdout.write(removed > 0 ? `lab "${options.labName}": removed ${removed} containers and its network\n` : `lab "${options.labName}": nothing to remove\n`);

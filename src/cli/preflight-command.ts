@@ -1,10 +1,11 @@
 import { UsageError, VipdrillError } from "../common/errors.js";
+import { LAB_READINESS } from "../engine/readiness.js";
 import { loadInventory } from "../inventory/load.js";
 import { preflightFailed, renderPreflight, runPreflight } from "../preflight/preflight.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { DockerLabProvider, planLab } from "../targets/docker/docker-lab.js";
 import { connectEngine } from "../targets/docker/engine.js";
-import type { Topology } from "../targets/host.js";
+import type { Topology } from "../model/host.js";
 import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
 import { SshPool } from "../targets/ssh/ssh-pool.js";
 import { Safety } from "../engine/safety.js";
@@ -24,7 +25,7 @@ export async function preflightCommand(options: { labName: string; inventory?: s
       topology = inventoryTopology(inventory, (id) => ssh.transport(id));
       await ssh.connectEvery();
     } else {
-      const provider = new DockerLabProvider(await connectEngine());
+      const provider = new DockerLabProvider(await connectEngine(), LAB_READINESS);
       const status = await provider.status(options.labName);
       if (status.nodes.length === 0) {
         throw new UsageError("VIPDRILL_NO_LAB", `no lab "${options.labName}" is running: start one with \`vipdrill lab up\`, or pass --inventory FILE`);

@@ -1,17 +1,17 @@
 import { MonotonicClock } from "../common/clock.js";
 import { AbortedError, VipdrillError } from "../common/errors.js";
-import { missingVipInterfaces, waitUntilHealthy } from "../engine/readiness.js";
-import { runDrill } from "../engine/runner.js";
+import { missingVipInterfaces, waitUntilHealthy, LAB_READINESS } from "../engine/readiness.js";
+import { drillRecordOf, runDrill } from "../engine/runner.js";
 import { Safety } from "../engine/safety.js";
-import { Timeline } from "../engine/timeline.js";
+import { Timeline } from "../model/timeline.js";
 import { buildReport, writeReport } from "../report/report.js";
 import { liveDrillProgress, progressPrinter } from "../report/terminal.js";
 import { renderSummary } from "../report/summary.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
-import type { Scenario } from "../scenario/types.js";
+import type { Scenario } from "../model/scenario.js";
 import { DockerLabProvider, planLab, type StartedLab } from "../targets/docker/docker-lab.js";
 import { connectEngine } from "../targets/docker/engine.js";
-import type { Topology } from "../targets/host.js";
+import type { Topology } from "../model/host.js";
 import { refuseWideBlastRadius } from "../engine/blast-radius.js";
 import { loadInventory } from "../inventory/load.js";
 import { preflightFailed, renderPreflight, runPreflight } from "../preflight/preflight.js";
@@ -54,7 +54,7 @@ export async function runCommand(files: string[], options: RunOptions): Promise<
   const scenarios = await Promise.all((files.length > 0 ? files : [defaultScenarioFile()]).map((f) => loadScenario(f)));
   if (options.inventory !== undefined) return runOnInventory(scenarios, options.inventory, options);
   const docker = await connectEngine();
-  const provider = new DockerLabProvider(docker);
+  const provider = new DockerLabProvider(docker, LAB_READINESS);
   const safety = new Safety().install();
   const progress = progressPrinter(process.stderr);
   const codes: ExitCode[] = [];
@@ -123,7 +123,7 @@ async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, 
   } finally {
     live.stop();
   }
-  const report = buildReport({ scenario, topology, timeline, startedAt, outcome, aborted: safety.reason });
+  const report = buildReport({ scenario, topology, events: timeline.events, startedAt, aborted: safety.reason, ...drillRecordOf(outcome) });
   const dir = await writeReport(report, options.reports);
   process.stdout.write(`${renderSummary(report, process.stdout)}\nreport: ${dir}/report.json\n`);
   if (outcome.error) {

@@ -5,7 +5,7 @@
 import { relative, resolve, sep } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { z } from "zod";
-import { describeInput } from "../scenario/duration.js";
+import { describeInput } from "./duration.js";
 import { UsageError } from "./errors.js";
 
 export type YamlPath = readonly (string | number)[];

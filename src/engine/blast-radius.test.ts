@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../common/errors.js";
 import { parseSelector } from "../scenario/selector.js";
-import type { FaultSpec } from "../scenario/types.js";
-import type { ExecTransport, Host, Role, Topology } from "../targets/host.js";
+import type { FaultSpec } from "../model/scenario.js";
+import type { ExecTransport, Host, Role, Topology } from "../model/host.js";
 import { testHost } from "../../test/helpers/test-host.js";
 import { blastRadius, guardBlastRadius } from "./blast-radius.js";
 

@@ -1,6 +1,6 @@
 import { UsageError } from "../common/errors.js";
-import type { FaultSpec } from "../scenario/types.js";
-import { hostsWithRole, type Host, type Topology } from "../targets/host.js";
+import type { FaultSpec } from "../model/scenario.js";
+import { hostsWithRole, type Host, type Topology } from "../model/host.js";
 
 export interface BlastRadius {
   controlPlanes: { faulted: string[]; total: number };

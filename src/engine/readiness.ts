@@ -1,11 +1,11 @@
 import { sleep } from "../common/clock.js";
 import { AbortedError, LabError } from "../common/errors.js";
-import { parseShowStat, runtimeCommand } from "../faults/haproxy-runtime.js";
-import { linkCarries, parseIpMonitorLine } from "../observers/ip-monitor.js";
+import { parseShowStat, runtimeCommand } from "../host-tools/haproxy-runtime.js";
+import { linkCarries, parseIpMonitorLine } from "../host-tools/ip-monitor.js";
 import { probeOnce } from "../probes/https-probe.js";
-import { vipCandidateHosts } from "../scenario/selector.js";
-import { interfaceNames } from "../targets/interfaces.js";
-import type { Topology } from "../targets/host.js";
+import { vipCandidateHosts } from "../model/host.js";
+import { interfaceNames } from "../host-tools/interfaces.js";
+import type { Topology } from "../model/host.js";
 
 /** Wait until the endpoint and every backend are healthy: a drill starts only from a steady state. */
 export async function waitUntilHealthy(
@@ -104,3 +104,6 @@ export async function missingVipInterfaces(topology: Topology): Promise<string[]
   );
   return missing.filter((m): m is string => m !== undefined);
 }
+
+/** What the docker lab provider needs to know a lab is ready (it stands below the engine). */
+export const LAB_READINESS = { waitUntilHealthy, vipHolders } as const;

@@ -4,14 +4,13 @@ import { prepareFault, type InjectedFault } from "../faults/fault-controller.js"
 import { KeepalivedObserver } from "../observers/keepalived-observer.js";
 import { VipObserver } from "../observers/vip-observer.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
-import { resolveTargets, vipCandidateHosts } from "../scenario/selector.js";
-import type { Scenario } from "../scenario/types.js";
-import { hostsWithRole, type Host, type Topology } from "../targets/host.js";
+import { resolveTargets } from "../scenario/selector.js";
+import type { Scenario } from "../model/scenario.js";
+import { hostsWithRole, vipCandidateHosts, type Host, type Topology } from "../model/host.js";
+import { renderCommand } from "../model/command.js";
 import { guardBlastRadius } from "./blast-radius.js";
-import type { PhaseName, Timeline } from "./timeline.js";
+import { FRESH_STREAM, KEEPALIVE_STREAM, type PhaseName, type Timeline } from "../model/timeline.js";
 
-export const FRESH_STREAM = "fresh";
-export const KEEPALIVE_STREAM = "keep-alive";
 /** Added to the hold time before a host's dead-man timer heals the fault on its own. */
 export const DEFAULT_DEAD_MAN_GRACE_MS = 15_000;
 
@@ -42,6 +41,17 @@ export interface DrillOutcome {
    * few command round trips, which bounds how late an event line can arrive.
    */
   observerLatencyMs: number | null;
+}
+
+/** The outcome as plain data for report/: what the fault's commands were, the ± of VIP times. */
+export function drillRecordOf(outcome: DrillOutcome): { endMs: number; error: { code: string; message: string } | undefined; plan: Array<{ hostId: string; inject: string[]; restore: string[] }>; vipTimePrecisionMs: number | null } {
+  return {
+    endMs: outcome.endMs,
+    error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : undefined,
+    plan:
+      outcome.fault?.actions.map((a) => ({ hostId: a.host.id, inject: a.inject.map(renderCommand), restore: a.restore.map(renderCommand) })) ?? [],
+    vipTimePrecisionMs: outcome.observerLatencyMs,
+  };
 }
 
 async function observerLatency(hosts: readonly Host[]): Promise<number | null> {

@@ -1,6 +1,6 @@
-import type { FaultSpec } from "../scenario/types.js";
+import type { FaultSpec } from "../model/scenario.js";
 import { probeOnce } from "../probes/https-probe.js";
-import { exec } from "./command.js";
+import { exec } from "../model/command.js";
 import type { FaultDefinition } from "./fault.js";
 
 const FLAG = "/run/vipdrill/apiserver-unhealthy";

@@ -1,8 +1,8 @@
-import type { FaultSpec } from "../scenario/types.js";
-import { hostsWithRole, type Host } from "../targets/host.js";
-import { exec } from "./command.js";
+import type { FaultSpec } from "../model/scenario.js";
+import { hostsWithRole, type Host } from "../model/host.js";
+import { exec } from "../model/command.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
-import { runtimeClient, runtimeClientArgv, serversState } from "./haproxy-runtime.js";
+import { runtimeClient, runtimeClientArgv, serversState } from "../host-tools/haproxy-runtime.js";
 
 const FORCED_MAINT = 0x01;
 const FORCED_DRAIN = 0x08;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleep } from "../common/clock.js";
-import { exec, type Command } from "./command.js";
+import { exec, type Command } from "../model/command.js";
 import { deadManCommands, deadManNames, healScript, parseStamp } from "./dead-man.js";
 
 // The scripts are shell: they are run here by the real /bin/sh, on files in a temporary directory.

@@ -1,6 +1,7 @@
 import { TransportError } from "../common/errors.js";
-import type { Host } from "../targets/host.js";
-import { exec, failureOf, renderCommand, shellQuote, type Command } from "./command.js";
+import type { Host } from "../model/host.js";
+import { shellQuote } from "../common/shell-quote.js";
+import { exec, failureOf, renderCommand, type Command } from "../model/command.js";
 
 /** A timer on the host that heals the fault by itself if vipdrill is not there to do it. */
 export interface DeadMan {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { MonotonicClock } from "../common/clock.js";
 import { TransportError, RestoreError } from "../common/errors.js";
-import { Timeline, type FaultEvent } from "../engine/timeline.js";
-import type { FaultSpec } from "../scenario/types.js";
-import { type ExecResult, type ExecTransport, type Host, type Topology } from "../targets/host.js";
+import { Timeline, type FaultEvent } from "../model/timeline.js";
+import type { FaultSpec } from "../model/scenario.js";
+import { type ExecResult, type ExecTransport, type Host, type Topology } from "../model/host.js";
 import { testHost } from "../../test/helpers/test-host.js";
-import { exec } from "./command.js";
+import { exec } from "../model/command.js";
 import { InjectedFault } from "./fault-controller.js";
 import type { HostAction } from "./fault.js";
 

@@ -1,12 +1,12 @@
 import pRetry from "p-retry";
 import { sleep, type Clock } from "../common/clock.js";
 import { RestoreError, TransportError, UsageError, errorMessage } from "../common/errors.js";
-import { hostTimeToRunMs } from "../observers/host-time.js";
-import type { Timeline } from "../engine/timeline.js";
-import type { FaultSpec } from "../scenario/types.js";
-import type { Host, Topology } from "../targets/host.js";
+import { hostTimeToRunMs } from "../host-tools/host-time.js";
+import type { Timeline } from "../model/timeline.js";
+import type { FaultSpec } from "../model/scenario.js";
+import type { Host, Topology } from "../model/host.js";
 import { FAULTS } from "./catalogue.js";
-import { failureOf, renderCommand, runCommand, type Command } from "./command.js";
+import { failureOf, renderCommand, runCommand, type Command } from "../model/command.js";
 import { armDeadMan, readStamp, stampShell, type DeadMan } from "./dead-man.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
 

@@ -1,6 +1,6 @@
-import type { FaultSpec, FaultType } from "../scenario/types.js";
-import type { Host, Topology } from "../targets/host.js";
-import type { Command } from "./command.js";
+import type { FaultSpec, FaultType } from "../model/scenario.js";
+import type { Host, Topology } from "../model/host.js";
+import type { Command } from "../model/command.js";
 
 /**
  * What one fault does to one host. The checks return undefined when the host is as expected,

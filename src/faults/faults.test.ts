@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { exec, renderCommand, shellQuote } from "./command.js";
-import { parseServersState, parseShowStat } from "./haproxy-runtime.js";
+import { shellQuote } from "../common/shell-quote.js";
+import { exec, renderCommand } from "../model/command.js";
+import { parseServersState, parseShowStat } from "../host-tools/haproxy-runtime.js";
 import { routeRestoreArgv } from "./link-down.js";
 
 describe("commands as a user would type them", () => {

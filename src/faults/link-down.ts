@@ -1,7 +1,7 @@
-import type { FaultSpec } from "../scenario/types.js";
-import type { Host } from "../targets/host.js";
-import { interfaceNames } from "../targets/interfaces.js";
-import { exec, type Command } from "./command.js";
+import type { FaultSpec } from "../model/scenario.js";
+import type { Host } from "../model/host.js";
+import { interfaceNames } from "../host-tools/interfaces.js";
+import { exec, type Command } from "../model/command.js";
 import type { FaultDefinition } from "./fault.js";
 
 /** Routes the kernel re-creates by itself when the link comes back (their address stays). */

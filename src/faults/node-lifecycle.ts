@@ -1,5 +1,5 @@
-import type { FaultSpec } from "../scenario/types.js";
-import type { Topology } from "../targets/host.js";
+import type { FaultSpec } from "../model/scenario.js";
+import type { Topology } from "../model/host.js";
 import type { FaultDefinition } from "./fault.js";
 
 type LifecycleFault = Extract<FaultSpec, { type: "node-kill" | "node-pause" }>;

@@ -1,5 +1,5 @@
-import type { FaultSpec } from "../scenario/types.js";
-import { exec, failureOf } from "./command.js";
+import type { FaultSpec } from "../model/scenario.js";
+import { exec, failureOf } from "../model/command.js";
 import type { FaultDefinition } from "./fault.js";
 
 /** `systemctl stop UNIT` (or the host's own stop command); restore starts it again. */

@@ -3,8 +3,8 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { z } from "zod";
 import { ipToInt } from "../common/ipv4.js";
 import { dotted, expected, strictMapping as strict, type YamlPath } from "../common/yaml-document.js";
-import { describeInput, durationMs } from "../scenario/duration.js";
-import { ROLES } from "../targets/host.js";
+import { describeInput, durationMs } from "../common/duration.js";
+import { ROLES } from "../model/host.js";
 import type { Inventory, InventoryHost, JumpHost, ServiceOverride, SshSettings } from "./types.js";
 
 /** Host ids as scenarios select them: lower-case hostname characters, not a selector keyword's near miss. */

@@ -4,7 +4,7 @@
  * Paths (identityFile, knownHostsFile, caFile) are absolute: `~` expanded, relative ones resolved
  * against the inventory file's directory.
  */
-import type { Role } from "../targets/host.js";
+import type { Role } from "../model/host.js";
 
 export interface SshSettings {
   /** Login user. Default "root". */

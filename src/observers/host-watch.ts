@@ -1,4 +1,4 @@
-import type { ExecStream, Host } from "../targets/host.js";
+import type { ExecStream, Host } from "../model/host.js";
 
 /** How soon a host whose stream ended is watched again. */
 const RETRY_MS = 250;

@@ -1,8 +1,8 @@
 import type { Clock } from "../common/clock.js";
-import type { Timeline } from "../engine/timeline.js";
-import type { ExecStream, Host } from "../targets/host.js";
+import type { Timeline } from "../model/timeline.js";
+import type { ExecStream, Host } from "../model/host.js";
 import { HostWatch } from "./host-watch.js";
-import { hostTimeToRunMs } from "./host-time.js";
+import { hostTimeToRunMs } from "../host-tools/host-time.js";
 
 /** `(VI_1) Entering MASTER STATE`, Keepalived 2.x; 1.x wrote `VRRP_Instance(VI_1) Entering …`. */
 const TRANSITION = /\(([^)]+)\)\s+Entering\s+([A-Z]+)\s+STATE/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIpMonitorLine } from "./ip-monitor.js";
+import { parseIpMonitorLine } from "../host-tools/ip-monitor.js";
 import { parseKeepalivedLine } from "./keepalived-observer.js";
 
 describe("ip monitor lines", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MonotonicClock, sleep } from "../common/clock.js";
-import { Timeline } from "../engine/timeline.js";
-import type { ExecResult, ExecStream, ExecTransport, Host } from "../targets/host.js";
+import { Timeline } from "../model/timeline.js";
+import type { ExecResult, ExecStream, ExecTransport, Host } from "../model/host.js";
 import { testHost } from "../../test/helpers/test-host.js";
 import { VipObserver } from "./vip-observer.js";
 

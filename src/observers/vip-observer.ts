@@ -1,11 +1,11 @@
 import type { Clock } from "../common/clock.js";
 import { LabError } from "../common/errors.js";
-import type { Timeline } from "../engine/timeline.js";
-import type { ExecStream, Host } from "../targets/host.js";
-import { interfaceNames } from "../targets/interfaces.js";
+import type { Timeline } from "../model/timeline.js";
+import type { ExecStream, Host } from "../model/host.js";
+import { interfaceNames } from "../host-tools/interfaces.js";
 import { HostWatch } from "./host-watch.js";
-import { hostTimeToRunMs, hostTimeUncertaintyMs } from "./host-time.js";
-import { linkCarries, parseIpMonitorLine, parseMonitorTimestamp } from "./ip-monitor.js";
+import { hostTimeToRunMs, hostTimeUncertaintyMs } from "../host-tools/host-time.js";
+import { linkCarries, parseIpMonitorLine, parseMonitorTimestamp } from "../host-tools/ip-monitor.js";
 
 /** -ts: each event carries the host's own timestamp, printed in UTC. */
 export const MONITOR = ["env", "TZ=UTC", "ip", "-ts", "-o", "monitor", "address", "link"] as const;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TransportError } from "../common/errors.js";
 import { AbortedError } from "../common/errors.js";
 import { makeLabCertificates, type LabCertificates } from "../targets/docker/lab-certs.js";
-import { systemctlService, type ExecResult, type Host, type Role, type Topology } from "../targets/host.js";
+import { systemctlService, type ExecResult, type Host, type Role, type Topology } from "../model/host.js";
 import { canonicalIp } from "./checks/context.js";
 import { parseSubjectAltName } from "./checks/certificate-sans.js";
 import { preflightFailed, runCheck, runPreflight, PREFLIGHT_CHECKS, type PreflightCheck, type PreflightOptions } from "./preflight.js";

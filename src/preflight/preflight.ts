@@ -4,7 +4,7 @@
  * Each check has its own deadline and catches its own errors, so one bad host never hides the others.
  */
 import { AbortedError, errorMessage } from "../common/errors.js";
-import type { Topology } from "../targets/host.js";
+import type { Topology } from "../model/host.js";
 import { certificateSansCheck } from "./checks/certificate-sans.js";
 import type { CheckContext, CheckDefinition, CheckOutcome, CheckStatus, HostFinding, Resolver } from "./checks/context.js";
 import { dnsCheck, systemResolver } from "./checks/dns.js";

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { Client, Pool, errors as undiciErrors, type Dispatcher } from "undici";
-import type { ProbeErrorKind, ProbeOutcome } from "../engine/timeline.js";
+import type { ProbeErrorKind, ProbeOutcome } from "../model/timeline.js";
 
 /** Where and what a probe asks: connect to address:port, send `servername` as SNI and Host. */
 export interface ProbeTarget {
@@ -100,7 +100,7 @@ export function checkBody(expect: "version" | "ok", body: string): ProbeResult {
 
 const TLS_CODE = /^(ERR_TLS|ERR_SSL|ERR_OSSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/;
 
-/** Map a network error to the DESIGN.md error kinds. */
+/** Map a network error to the error kinds of the README's "Measurement definitions" (probe kinds). */
 export function classifyError(error: unknown, deadlinePassed: boolean): ProbeErrorKind {
   const code = errorCode(error);
   if (error instanceof undiciErrors.ConnectTimeoutError || code === "UND_ERR_CONNECT_TIMEOUT") return "connect-timeout";

@@ -1,4 +1,4 @@
-import type { ProbeEvent, ProbeSkippedEvent } from "../engine/timeline.js";
+import type { ProbeEvent, ProbeSkippedEvent } from "../model/timeline.js";
 import type { ProbeTarget } from "./https-probe.js";
 
 /** One worker's share of a probe stream: sequence numbers index, index+stride, … */

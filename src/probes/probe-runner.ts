@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Clock } from "../common/clock.js";
-import type { Timeline } from "../engine/timeline.js";
+import type { Timeline } from "../model/timeline.js";
 import type { ProbeTarget } from "./https-probe.js";
 import type { ToParent, ToWorker, WorkerConfig, WorkerStream } from "./probe-messages.js";
 

@@ -7,7 +7,7 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Dispatcher } from "undici";
 import { MonotonicClock } from "../common/clock.js";
-import type { ProbeEvent, ProbeSkippedEvent } from "../engine/timeline.js";
+import type { ProbeEvent, ProbeSkippedEvent } from "../model/timeline.js";
 import { keepAlivePool, probeOnce } from "./https-probe.js";
 import type { ToParent, ToWorker, WorkerConfig, WorkerStream } from "./probe-messages.js";
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonotonicClock, sleep } from "../common/clock.js";
-import { Timeline, type ProbeEvent } from "../engine/timeline.js";
+import { Timeline, type ProbeEvent } from "../model/timeline.js";
 import { checkBody, probeOnce, type ProbeTarget } from "./https-probe.js";
 import { ProbeRunner } from "./probe-runner.js";
 

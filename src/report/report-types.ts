@@ -1,6 +1,6 @@
 /** The shape of report.json (version 1). Times are ms since the run origin unless named *At (ISO). */
 import type { BudgetResult } from "../analysis/types.js";
-import type { TimelineEvent } from "../engine/timeline.js";
+import type { TimelineEvent } from "../model/timeline.js";
 
 /** A budget as judged by analysis/budgets.ts. */
 export type ReportBudget = BudgetResult;

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { injected, probes, restored, vipAdded, vipRemoved } from "../../test/helpers/synthetic-timeline.js";
-import { Timeline, type TimelineEvent } from "../engine/timeline.js";
+import { Timeline, type TimelineEvent } from "../model/timeline.js";
 import { parseScenario } from "../scenario/load.js";
-import type { Topology } from "../targets/host.js";
+import type { Topology } from "../model/host.js";
 import { buildReport, writeReport } from "./report.js";
 import { renderSummary } from "./summary.js";
 
@@ -32,9 +32,12 @@ function report(vipMovedAtMs = 8100, extra: TimelineEvent[] = []) {
   return buildReport({
     scenario,
     topology,
-    timeline,
+    events: timeline.events,
     startedAt: new Date("2026-11-25T05:00:00.000Z"),
-    outcome: { targets: ["lb-1"], fault: undefined, endMs: 20_000, error: undefined, observerLatencyMs: 1 },
+    endMs: 20_000,
+    error: undefined,
+    plan: [],
+    vipTimePrecisionMs: 1,
     aborted: undefined,
   });
 }

@@ -5,11 +5,9 @@ import { analyzeRun } from "../analysis/analyze.js";
 import { evaluateBudgets } from "../analysis/budgets.js";
 import { verdictOf } from "../analysis/verdict.js";
 import { packageRoot } from "../common/package-root.js";
-import { FRESH_STREAM, type DrillOutcome } from "../engine/runner.js";
-import type { Timeline } from "../engine/timeline.js";
-import { renderCommand } from "../faults/command.js";
-import type { Scenario } from "../scenario/types.js";
-import type { Topology } from "../targets/host.js";
+import { FRESH_STREAM, type TimelineEvent } from "../model/timeline.js";
+import type { Scenario } from "../model/scenario.js";
+import type { Topology } from "../model/host.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import type { Report, ReportFault } from "./report-types.js";
@@ -30,27 +28,38 @@ function version(): string {
  */
 export const SPLIT_BRAIN_GRACE_MS = 100;
 
-/** Analyse the timeline, judge the budgets and assemble report.json. */
-export function buildReport(input: {
+/** What a drill left behind, as plain data: report/ reads nothing of the engine. */
+export interface DrillRecord {
   scenario: Scenario;
   topology: Topology;
-  timeline: Timeline;
+  events: readonly TimelineEvent[];
   startedAt: Date;
-  outcome: DrillOutcome;
+  /** End of the observation, ms since the run origin. */
+  endMs: number;
+  /** Why the drill did not run to its end, if it did not. */
+  error: { code: string; message: string } | undefined;
+  /** The signal that aborted the run, if one did. */
   aborted: string | undefined;
-}): Report {
-  const { scenario, topology, timeline, outcome } = input;
+  /** Per host, the fault's commands as a user would type them. */
+  plan: Array<{ hostId: string; inject: string[]; restore: string[] }>;
+  /** ± of VIP event times, as the runner measured it; null when unknown. */
+  vipTimePrecisionMs: number | null;
+}
+
+/** Analyse the timeline, judge the budgets and assemble report.json. */
+export function buildReport(input: DrillRecord): Report {
+  const { scenario, topology } = input;
   const analysis = analyzeRun({
-    events: timeline.events,
+    events: input.events,
     stream: FRESH_STREAM,
     intervalMs: scenario.probes.intervalMs,
     stableMs: scenario.probes.stableMs,
-    endMs: outcome.endMs,
+    endMs: input.endMs,
     budgets: scenario.budgets,
     splitBrainGraceMs: SPLIT_BRAIN_GRACE_MS,
   });
   // Analysis cannot know how late VIP events were stamped; the runner measured it.
-  if (analysis.fault && analysis.fault.vipMoveMs !== null) analysis.fault.vipMovePrecisionMs = outcome.observerLatencyMs;
+  if (analysis.fault && analysis.fault.vipMoveMs !== null) analysis.fault.vipMovePrecisionMs = input.vipTimePrecisionMs;
   const budgets = evaluateBudgets(analysis, scenario.budgets);
   const f = analysis.fault;
   const faults: ReportFault[] = f
@@ -81,15 +90,15 @@ export function buildReport(input: {
       ]
     : [];
   // A run that did not reach its end cannot pass, whatever its partial figures say.
-  const verdict = outcome.error ? "fail" : verdictOf(budgets);
+  const verdict = input.error ? "fail" : verdictOf(budgets);
   return {
     version: 1,
     vipdrill: version(),
     verdict,
     aborted: input.aborted ?? null,
-    error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : null,
+    error: input.error ?? null,
     startedAt: input.startedAt.toISOString(),
-    durationMs: outcome.endMs,
+    durationMs: input.endMs,
     scenario: { name: scenario.name, file: scenario.file, description: scenario.description, spec: scenario },
     target: {
       kind: topology.kind,
@@ -97,12 +106,7 @@ export function buildReport(input: {
       endpoint: { vip: topology.endpoint.vip, port: topology.endpoint.port, dns: topology.endpoint.dns },
       hosts: topology.hosts.map((h) => ({ id: h.id, address: h.address, roles: h.roles })),
     },
-    plan:
-      outcome.fault?.actions.map((a) => ({
-        hostId: a.host.id,
-        inject: a.inject.map(renderCommand),
-        restore: a.restore.map(renderCommand),
-      })) ?? [],
+    plan: input.plan,
     faults,
     budgets,
     probes: {
@@ -116,7 +120,7 @@ export function buildReport(input: {
       schedulerLagMs: analysis.probes.schedulerLagMs,
     },
     analysis,
-    timeline: timeline.events,
+    timeline: input.events,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from "chalk";
-import type { PhaseName, Timeline, TimelineEvent } from "../engine/timeline.js";
+import type { PhaseName, Timeline, TimelineEvent } from "../model/timeline.js";
 
 /** Colours only on a terminal, and never with NO_COLOR (chalk also honours FORCE_COLOR). */
 export function screenFor(stream: NodeJS.WriteStream): ChalkInstance {

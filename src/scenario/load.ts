@@ -4,7 +4,7 @@ import { UsageError } from "../common/errors.js";
 import { packageRoot } from "../common/package-root.js";
 import { display, parseYamlWithSchema } from "../common/yaml-document.js";
 import { scenarioSchema } from "./schema.js";
-import type { Scenario } from "./types.js";
+import type { Scenario } from "../model/scenario.js";
 
 export const DEFAULT_SCENARIO = "link-pull-vip-owner.yaml";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { cidrContains, dockerRangeOf, formatCidr, intToIp, ipToInt, parseCidr } from "../common/ipv4.js";
-import { describeInput, durationMs } from "./duration.js";
+import { describeInput, durationMs } from "../common/duration.js";
 import { SELECTOR_HELP, SELECTOR_PATTERN, selectorMessage, trySelector } from "./selector.js";
-import { FAULT_TYPES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "./types.js";
+import { FAULT_TYPES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "../model/scenario.js";
 
 export const DEFAULT_SUBNET = "172.30.213.0/24";
 /** Paths whose body is the plain `ok` of the apiserver's health endpoints. */

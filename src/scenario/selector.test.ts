@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../common/errors.js";
-import type { ExecTransport, Host, Role, Topology } from "../targets/host.js";
+import type { ExecTransport, Host, Role, Topology } from "../model/host.js";
 import { testHost } from "../../test/helpers/test-host.js";
 import { parseSelector, resolveTargets, SELECTOR_PATTERN, trySelector } from "./selector.js";
-import type { FaultSpec, Pick } from "./types.js";
+import type { FaultSpec, Pick } from "../model/scenario.js";
 
 /** A transport that must never be used: resolving targets only reads ids and roles. */
 const transport: ExecTransport = {

@@ -1,6 +1,6 @@
 import { UsageError } from "../common/errors.js";
-import { hostsWithRole, ROLES, type Host, type Role, type Topology } from "../targets/host.js";
-import type { FaultSpec, Selector } from "./types.js";
+import { ROLES, vipCandidateHosts, type Host, type Role, type Topology } from "../model/host.js";
+import type { FaultSpec, Selector } from "../model/scenario.js";
 
 export const SELECTOR_HELP = "vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1";
 
@@ -39,15 +39,6 @@ export function selectorMessage(got: string): string {
 
 function isRole(text: string): text is Role {
   return (ROLES as readonly string[]).includes(text);
-}
-
-/**
- * The hosts that can hold the VIP: the load balancers (HAProxy + Keepalived), or the control
- * planes where there are none (kube-vip).
- */
-export function vipCandidateHosts(topology: Topology): Host[] {
-  const lbs = hostsWithRole(topology.hosts, "load-balancer");
-  return lbs.length > 0 ? lbs : hostsWithRole(topology.hosts, "control-plane");
 }
 
 /** Faults that act on control planes only (HAProxy backends, the apiserver's health). */

@@ -1,4 +1,5 @@
 import { mkdtemp } from "node:fs/promises";
+import { LAB_READINESS } from "../../src/engine/readiness.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +27,7 @@ interface Report {
 describe.sequential("vipdrill run: drills on the built-in lab", () => {
   let result: CliResult;
   let reports: Report[];
-  const provider = connectEngine().then((docker) => new DockerLabProvider(docker));
+  const provider = connectEngine().then((docker) => new DockerLabProvider(docker, LAB_READINESS));
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
@@ -111,7 +112,7 @@ describe.sequential("vipdrill run: Ctrl-C during a fault", () => {
     const [report] = (await reportsIn(dir)) as unknown as Array<{ aborted: string | null; timeline: Array<{ type: string }> }>;
     expect(report!.aborted).toBe("SIGINT");
     expect(report!.timeline.some((e) => e.type === "fault-restored")).toBe(true);
-    const provider = new DockerLabProvider(await connectEngine());
+    const provider = new DockerLabProvider(await connectEngine(), LAB_READINESS);
     expect((await provider.status("vipdrill-e2e-int")).nodes).toEqual([]);
   }, 600_000);
 });

@@ -1,8 +1,9 @@
 import type Docker from "dockerode";
+import { LAB_READINESS } from "../../src/engine/readiness.js";
 import { connectEngine } from "../../src/targets/docker/engine.js";
 import { DockerLabProvider, planLab, type StartedLab } from "../../src/targets/docker/docker-lab.js";
-import type { LabSpec } from "../../src/scenario/types.js";
-import type { Host, Topology } from "../../src/targets/host.js";
+import type { LabSpec } from "../../src/model/scenario.js";
+import type { Host, Topology } from "../../src/model/host.js";
 
 /** Each suite gets its own lab name and subnet, so a leftover from one never collides with another. */
 export function labSpec(third: number): LabSpec {
@@ -18,7 +19,7 @@ export function labSpec(third: number): LabSpec {
 
 export async function startLab(name: string, third: number): Promise<{ docker: Docker; provider: DockerLabProvider; lab: StartedLab }> {
   const docker = await connectEngine();
-  const provider = new DockerLabProvider(docker);
+  const provider = new DockerLabProvider(docker, LAB_READINESS);
   const plan = planLab(labSpec(third), "api.cluster.local", name);
   const lab = await provider.up(plan, { owner: `run:${process.pid}`, reuse: false, progress: () => undefined });
   return { docker, provider, lab };

@@ -1,7 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { splitLines } from "../../src/common/split-lines.js";
-import type { ExecOptions, ExecResult, ExecStream, ExecTransport } from "../../src/targets/host.js";
+import type { ExecOptions, ExecResult, ExecStream, ExecTransport } from "../../src/model/host.js";
 
 /**
  * Runs argv on this machine with its real programs, for tests of the shell vipdrill sends to a

@@ -2,8 +2,8 @@
  * Synthetic timelines with known answers, for the analysis tests (and for trying a definition by
  * hand). Probe k of a stream is due at k·Δ; ranges are [fromMs, toMs) of due times.
  */
-import type { Budgets } from "../../src/scenario/types.js";
-import type { FaultEvent, ProbeErrorKind, TimelineEvent, VipEvent } from "../../src/engine/timeline.js";
+import type { Budgets } from "../../src/model/scenario.js";
+import type { FaultEvent, ProbeErrorKind, TimelineEvent, VipEvent } from "../../src/model/timeline.js";
 
 export interface SyntheticProbes {
   intervalMs: number;

@@ -1,4 +1,4 @@
-import { systemctlService, type ExecTransport, type Host } from "../../src/targets/host.js";
+import { systemctlService, type ExecTransport, type Host } from "../../src/model/host.js";
 
 /** A Host for unit tests of logic: a load balancer on eth0 with systemd services, unless overridden. */
 export function testHost(id: string, transport: ExecTransport, overrides: Partial<Omit<Host, "id" | "transport">> = {}): Host {

@@ -1,14 +1,14 @@
 import { connect, type PeerCertificate } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonotonicClock } from "../../src/common/clock.js";
-import { Timeline } from "../../src/engine/timeline.js";
+import { Timeline } from "../../src/model/timeline.js";
 import { prepareFault } from "../../src/faults/fault-controller.js";
 import { armDeadMan, healScript, parseStamp } from "../../src/faults/dead-man.js";
 import { type StartedLab, type DockerLabProvider } from "../../src/targets/docker/docker-lab.js";
 import { readinessGaps, vipHolders } from "../../src/engine/readiness.js";
-import { parseServersState, parseShowStat, runtimeClient, runtimeCommand } from "../../src/faults/haproxy-runtime.js";
-import type { Host } from "../../src/targets/host.js";
-import type { FaultSpec } from "../../src/scenario/types.js";
+import { parseServersState, parseShowStat, runtimeClient, runtimeCommand } from "../../src/host-tools/haproxy-runtime.js";
+import type { Host } from "../../src/model/host.js";
+import type { FaultSpec } from "../../src/model/scenario.js";
 import type Docker from "dockerode";
 import { eventually, host, startLab } from "../helpers/lab.js";
 

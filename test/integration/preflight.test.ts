@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readinessGaps } from "../../src/engine/readiness.js";
 import { preflightFailed, renderPreflight, runPreflight, type PreflightCheck, type PreflightResult } from "../../src/preflight/preflight.js";
 import type { DockerLabProvider, StartedLab } from "../../src/targets/docker/docker-lab.js";
-import type { Host } from "../../src/targets/host.js";
+import type { Host } from "../../src/model/host.js";
 import { eventually, host, startLab } from "../helpers/lab.js";
 
 const LAB = "vipdrill-it-pre";

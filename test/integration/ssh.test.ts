@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { sleep } from "../../src/common/clock.js";
 import { TransportError } from "../../src/common/errors.js";
-import { exec } from "../../src/faults/command.js";
+import { exec } from "../../src/model/command.js";
 import { deadManCommands, deadManNames, parseStamp } from "../../src/faults/dead-man.js";
 import type { Inventory, SshSettings } from "../../src/inventory/types.js";
 import type { DockerLabProvider, StartedLab } from "../../src/targets/docker/docker-lab.js";

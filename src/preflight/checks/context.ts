@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { errorMessage } from "../../common/errors.js";
-import { hostsWithRole, type ExecResult, type Host, type Topology } from "../../targets/host.js";
+import { hostsWithRole, type ExecResult, type Host, type Topology } from "../../model/host.js";
 
 export type CheckStatus = "pass" | "fail" | "skip";
 

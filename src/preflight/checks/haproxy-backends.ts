@@ -1,5 +1,5 @@
-import { parseShowStat, runtimeCommand } from "../../faults/haproxy-runtime.js";
-import type { Host, Topology } from "../../targets/host.js";
+import { parseShowStat, runtimeCommand } from "../../host-tools/haproxy-runtime.js";
+import type { Host, Topology } from "../../model/host.js";
 import { controlPlanes, execFailure, execOn, listing, onEveryLoadBalancer, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 
 export interface BackendServer {

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Topology } from "../../targets/host.js";
+import type { Topology } from "../../model/host.js";
 import { LocalTransport } from "../../../test/helpers/local-transport.js";
 import { testHost } from "../../../test/helpers/test-host.js";
 import { runCheck } from "../preflight.js";

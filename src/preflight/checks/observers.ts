@@ -1,7 +1,7 @@
 import { keepalivedLogSource } from "../../observers/keepalived-observer.js";
 import { MONITOR, MONITOR_HINT } from "../../observers/vip-observer.js";
-import { vipCandidateHosts } from "../../scenario/selector.js";
-import type { Host } from "../../targets/host.js";
+import { vipCandidateHosts } from "../../model/host.js";
+import type { Host } from "../../model/host.js";
 import { everyHostPasses, execFailure, execOn, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 
 /** How long the monitor must keep running to count as working (one that cannot run ends at once). */

@@ -1,6 +1,6 @@
-import { linkCarries, parseIpMonitorLine } from "../../observers/ip-monitor.js";
-import type { Host } from "../../targets/host.js";
-import { vipCandidateHosts } from "../../scenario/selector.js";
+import { linkCarries, parseIpMonitorLine } from "../../host-tools/ip-monitor.js";
+import type { Host } from "../../model/host.js";
+import { vipCandidateHosts } from "../../model/host.js";
 import { execFailure, execOn, listing, sameIp, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 
 /** Interfaces carrying `vip` per `ip -o addr show` (IPv4 or IPv6). */

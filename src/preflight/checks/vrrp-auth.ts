@@ -1,5 +1,5 @@
 import { errorMessage } from "../../common/errors.js";
-import type { Host } from "../../targets/host.js";
+import type { Host } from "../../model/host.js";
 import { judgeInstance, loadKeepalivedConf, vrrpInstances, type ConfSource, type LoadedConf } from "../keepalived-conf.js";
 import { execFailure, execOn, listing, onEveryLoadBalancer, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 

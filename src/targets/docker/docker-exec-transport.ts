@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { PassThrough } from "node:stream";
 import { performance } from "node:perf_hooks";
 import { splitLines } from "../../common/split-lines.js";
-import type { ExecOptions, ExecResult, ExecStream, ExecTransport } from "../host.js";
+import type { ExecOptions, ExecResult, ExecStream, ExecTransport } from "../../model/host.js";
 
 const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 

@@ -1,11 +1,10 @@
 import type Docker from "dockerode";
 import { createHash } from "node:crypto";
 import { AbortedError, LabError, UsageError, VipdrillError, errorMessage } from "../../common/errors.js";
-import { vipHolders, waitUntilHealthy } from "../../engine/readiness.js";
 import { sleep } from "../../common/clock.js";
 import { dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4.js";
-import type { LabSpec } from "../../scenario/types.js";
-import { systemctlService, type Host, type NodeLifecycle, type Role, type Topology } from "../host.js";
+import type { LabSpec } from "../../model/scenario.js";
+import { systemctlService, type Host, type NodeLifecycle, type Role, type Topology } from "../../model/host.js";
 import { DockerExecTransport } from "./docker-exec-transport.js";
 import { ensureNodeImage, type ProgressFn } from "./images.js";
 import { makeLabCertificates } from "./lab-certs.js";
@@ -96,8 +95,22 @@ function isAlive(pid: number): boolean {
 }
 
 /** The docker lab: one network with a fixed subnet, one systemd container per node. */
+/**
+ * How the provider tells a lab is ready: given by its caller (engine/readiness.ts), because what
+ * "healthy" means belongs to the drill, a floor above the targets.
+ */
+export interface LabReadiness {
+  /** Resolves once the endpoint and every backend are healthy; a LabError after timeoutMs. */
+  waitUntilHealthy(topology: Topology, options: { signal?: AbortSignal; timeoutMs: number; progress?: (message: string) => void }): Promise<void>;
+  /** The hosts holding the VIP now. */
+  vipHolders(topology: Topology): Promise<string[]>;
+}
+
 export class DockerLabProvider {
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly readiness: LabReadiness,
+  ) {}
 
   /**
    * Bring the lab up, or attach to one started by `vipdrill lab up` with the same plan.
@@ -135,7 +148,7 @@ export class DockerLabProvider {
         }
         progress(`using the running lab "${plan.name}"`);
         const topology = await this.#topology(plan);
-        await waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
+        await this.readiness.waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
         return { plan, topology, created: false };
       }
       progress(`removing what an interrupted run left of lab "${plan.name}"`);
@@ -184,7 +197,7 @@ export class DockerLabProvider {
       );
       const topology = await this.#topology(plan);
       progress(`lab "${plan.name}": waiting until healthy`);
-      await waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
+      await this.readiness.waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
       await this.#waitForMaster(plan, topology, options.signal, progress);
       return { plan, topology, created: true };
     } catch (error) {
@@ -209,7 +222,7 @@ export class DockerLabProvider {
     let holders: string[] = [];
     while (Date.now() < deadline) {
       if (signal?.aborted) throw new AbortedError("interrupted while the lab was starting");
-      holders = await vipHolders(topology);
+      holders = await this.readiness.vipHolders(topology);
       if (holders.length === 1 && holders[0] === master) return;
       progress(`lab "${plan.name}": waiting for the VIP to settle on ${master} (now on ${holders.join("+") || "none"})`);
       await sleep(200, signal);

@@ -1,4 +1,4 @@
-import type { Role } from "../host.js";
+import type { Role } from "../../model/host.js";
 
 /** One lab node: its id (= container hostname), role and static address on the lab network. */
 export interface LabNodePlan {

@@ -12,7 +12,7 @@ import { stringify } from "yaml";
 import { sleep } from "../../common/clock.js";
 import { LabError, errorMessage } from "../../common/errors.js";
 import { packageRoot } from "../../common/package-root.js";
-import type { Host } from "../host.js";
+import type { Host } from "../../model/host.js";
 import type { StartedLab } from "./docker-lab.js";
 
 const run = promisify(execFile);

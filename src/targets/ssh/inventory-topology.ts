@@ -1,5 +1,5 @@
 import type { Inventory, InventoryHost } from "../../inventory/types.js";
-import { systemctlService, type ExecTransport, type Host, type ServiceCommands, type Topology } from "../host.js";
+import { systemctlService, type ExecTransport, type Host, type ServiceCommands, type Topology } from "../../model/host.js";
 
 /** A host's service commands: its inventory override, else systemctl. */
 export function serviceCommands(host: InventoryHost, name: string): ServiceCommands {

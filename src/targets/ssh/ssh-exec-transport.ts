@@ -13,7 +13,7 @@ import { TransportError, errorMessage } from "../../common/errors.js";
 import { shellJoin, shellQuote } from "../../common/shell-quote.js";
 import { splitLines } from "../../common/split-lines.js";
 import type { InventoryHost, JumpHost } from "../../inventory/types.js";
-import type { ClockOffset, ExecOptions, ExecResult, ExecStream, ExecTransport } from "../host.js";
+import type { ClockOffset, ExecOptions, ExecResult, ExecStream, ExecTransport } from "../../model/host.js";
 import {
   appendKnownHost,
   fingerprintSha256,

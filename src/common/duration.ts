@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UsageError } from "../common/errors.js";
+import { UsageError } from "./errors.js";
 
 /**
  * Durations as users write them: one or more `<number><unit>` parts, largest unit first, each unit

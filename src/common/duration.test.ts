@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../common/errors.js";
+import { UsageError } from "./errors.js";
 import { DURATION_PATTERN, durationMs, parseDuration, tryParseDuration } from "./duration.js";
 
 describe("durations", () => {

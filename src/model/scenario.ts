@@ -2,7 +2,7 @@
  * The validated, normalised scenario: what the zod schema in schema.ts outputs.
  * Durations are milliseconds here; YAML writes them as strings ("250ms", "5s", "1m").
  */
-import type { Role } from "../targets/host.js";
+import type { Role } from "./host.js";
 
 export const FAULT_TYPES = [
   "service-stop",

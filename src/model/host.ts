@@ -126,3 +126,12 @@ export function systemctlService(name: string): ServiceCommands {
     isActive: ["systemctl", "is-active", "--quiet", name],
   };
 }
+
+/**
+ * The hosts that can hold the VIP: the load balancers (HAProxy + Keepalived), or the control
+ * planes where there are none (kube-vip).
+ */
+export function vipCandidateHosts(topology: Topology): Host[] {
+  const lbs = hostsWithRole(topology.hosts, "load-balancer");
+  return lbs.length > 0 ? lbs : hostsWithRole(topology.hosts, "control-plane");
+}

@@ -1,4 +1,4 @@
-import type { Host } from "./host.js";
+import type { Host } from "../model/host.js";
 
 /** The names of a host's network interfaces (`ip -o link show`), for messages about a wrong one. */
 export async function interfaceNames(host: Host): Promise<string[]> {

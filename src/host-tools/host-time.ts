@@ -1,5 +1,5 @@
 import type { Clock } from "../common/clock.js";
-import type { ExecTransport, Host } from "../targets/host.js";
+import type { ExecTransport, Host } from "../model/host.js";
 
 /**
  * A time a host stamped (its realtime clock, ms since the epoch) on the run's clock: shifted by the

@@ -1,5 +1,5 @@
 import { shellQuote } from "../common/shell-quote.js";
-import type { ExecResult, Host, NodeLifecycle } from "../targets/host.js";
+import type { ExecResult, Host, NodeLifecycle } from "./host.js";
 
 /** Something done to a host: a command run through its transport, or a lab lifecycle operation. */
 export type Command =
@@ -11,8 +11,6 @@ export type ExecCommand = Extract<Command, { kind: "exec" }>;
 export const exec = (argv: string[], stdin?: string): ExecCommand =>
   stdin === undefined ? { kind: "exec", argv } : { kind: "exec", argv, stdin };
 
-// Moved to src/common/shell-quote.ts (the SSH transport needs it too); re-exported for callers here.
-export { shellQuote } from "../common/shell-quote.js";
 
 /** The command as a user would type it (manual heal instructions, plans, dead-man scripts). */
 export function renderCommand(command: Command): string {

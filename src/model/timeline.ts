@@ -15,6 +15,10 @@ export const PROBE_ERROR_KINDS = [
 export type ProbeErrorKind = (typeof PROBE_ERROR_KINDS)[number];
 export type ProbeOutcome = "ok" | ProbeErrorKind;
 
+/** The probe streams: fresh TCP + TLS per probe (the figures), and an optional keep-alive pool. */
+export const FRESH_STREAM = "fresh";
+export const KEEPALIVE_STREAM = "keep-alive";
+
 export const PHASES = ["baseline", "fault", "restore", "settle"] as const;
 export type PhaseName = (typeof PHASES)[number];
 

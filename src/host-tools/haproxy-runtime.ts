@@ -1,6 +1,6 @@
 import { LabError } from "../common/errors.js";
-import type { ExecTransport, Host, Topology } from "../targets/host.js";
-import { exec, type ExecCommand } from "./command.js";
+import type { ExecTransport, Host, Topology } from "../model/host.js";
+import { exec, type ExecCommand } from "../model/command.js";
 
 /**
  * What sends a line to HAProxy's runtime socket: socat as HAProxy's docs do, else OpenBSD netcat or
