@@ -14,6 +14,8 @@ export const EXIT = {
   aborted: 4,
   /** A restore failed: hosts may still be faulted (the output says which, and how to heal them). */
   restoreFailed: 5,
+  /** The fault could not be injected or did not take effect: the drill measured nothing; what was injected was restored. */
+  fault: 6,
   /** A bug in vipdrill. */
   internal: 70,
 } as const;
@@ -27,6 +29,8 @@ export function exitCodeOf(error: unknown): ExitCode {
       return EXIT.usage;
     case "lab":
       return EXIT.lab;
+    case "fault":
+      return EXIT.fault;
     case "aborted":
       return EXIT.aborted;
     case "restore":
@@ -37,7 +41,7 @@ export function exitCodeOf(error: unknown): ExitCode {
 }
 
 /** When several scenarios run, the exit code is the most serious outcome. */
-const SEVERITY: ExitCode[] = [EXIT.pass, EXIT.budgetBreached, EXIT.usage, EXIT.lab, EXIT.aborted, EXIT.internal, EXIT.restoreFailed];
+const SEVERITY: ExitCode[] = [EXIT.pass, EXIT.budgetBreached, EXIT.usage, EXIT.lab, EXIT.fault, EXIT.aborted, EXIT.internal, EXIT.restoreFailed];
 export function worstOf(codes: ExitCode[]): ExitCode {
   return codes.reduce<ExitCode>((worst, code) => (SEVERITY.indexOf(code) > SEVERITY.indexOf(worst) ? code : worst), EXIT.pass);
 }

@@ -6,6 +6,7 @@ import { relative, resolve, sep } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { z } from "zod";
 import { describeInput } from "./duration.js";
+import type { CodeOf } from "./error-codes.js";
 import { UsageError } from "./errors.js";
 
 export type YamlPath = readonly (string | number)[];
@@ -16,7 +17,7 @@ export interface YamlDocumentOptions {
   /** What one file is, for the one-document rule ("a scenario is one YAML document"): "a scenario". */
   kind: string;
   /** The UsageError code of every problem found in the file. */
-  code: string;
+  code: CodeOf<"usage">;
 }
 
 /** A problem found after validation (a file it names cannot be read, …), at a path in the document. */

@@ -2,11 +2,11 @@ import { constants } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { UsageError } from "../common/errors.js";
-import { display, parseYamlDocument, type YamlDocument, type YamlPath, type YamlProblem } from "../common/yaml-document.js";
+import { display, parseYamlDocument, type YamlDocument, type YamlDocumentOptions, type YamlPath, type YamlProblem } from "../common/yaml-document.js";
 import { inventorySchema } from "./schema.js";
 import type { Inventory } from "./types.js";
 
-const DOCUMENT = {
+const DOCUMENT: YamlDocumentOptions = {
   what: "an inventory mapping (name, endpoint, ssh, haproxy, jumpHosts, hosts)",
   kind: "an inventory",
   code: "VIPDRILL_INVENTORY_INVALID",

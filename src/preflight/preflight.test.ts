@@ -219,7 +219,7 @@ describe("vrrp-auth", () => {
   it("a missing file, no instance at all, or an unreachable balancer fail that balancer only", async () => {
     const lb1 = fakeHost("lb-1", ["load-balancer"], confHandler({}));
     const lb2 = fakeHost("lb-2", ["load-balancer"], confHandler({ [conf]: "global_defs {\n}\n" }));
-    const lb3 = fakeHost("lb-3", ["load-balancer"], () => new TransportError("VIPDRILL_SSH_CONNECT", "lb-3", "lb-3 (192.0.2.23:22): connect ECONNREFUSED"));
+    const lb3 = fakeHost("lb-3", ["load-balancer"], () => new TransportError("VIPDRILL_SSH_UNREACHABLE", "lb-3", "lb-3 (192.0.2.23:22): connect ECONNREFUSED"));
     const r = await run("vrrp-auth", fakeTopology([lb1, lb2, lb3]));
     expect(r.status).toBe("fail");
     expect(r.hosts?.map((h) => h.seen)).toEqual([

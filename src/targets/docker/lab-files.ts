@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LabError, errorMessage } from "../../common/errors.js";
+import { LabError, UsageError, errorMessage } from "../../common/errors.js";
 import { parseCidr } from "../../common/ipv4.js";
 import { packageRoot } from "../../common/package-root.js";
 import type { LabCertificates } from "./lab-certs.js";
@@ -52,7 +52,7 @@ export async function renderLabFiles(
     ["haproxy.cfg.tmpl", "keepalived.conf.tmpl", "check_apiserver.sh"].map((name) => readTemplate(templatesDir, name)),
   ) as [string, string, string];
   const subnet = parseCidr(plan.subnet);
-  if (!subnet) throw new LabError("VIPDRILL_LAB_SUBNET", `lab subnet ${plan.subnet} is not an IPv4 CIDR`);
+  if (!subnet) throw new UsageError("VIPDRILL_LAB_SUBNET", `lab subnet ${plan.subnet} is not an IPv4 CIDR`);
   const controlPlanes = plan.nodes.filter((n) => n.role === "control-plane").sort(byId);
   const loadBalancers = plan.nodes.filter((n) => n.role === "load-balancer").sort(byId);
   const servers = controlPlanes.map((cp) => `    server ${cp.id} ${cp.address}:${plan.port}`).join("\n");
