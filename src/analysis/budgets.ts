@@ -9,7 +9,7 @@
  * successful probe in a latency phase) fails: a budget is met only by evidence.
  */
 import { LATENCY_PHASES, PERCENTILES, type Budgets } from "../model/scenario.js";
-import { formatDurationMs, formatSinceInject, formatWithPrecision } from "./format.js";
+import { formatDurationMs, formatSinceAction, formatWithPrecision } from "./format.js";
 import type { BudgetResult, FaultAnalysis, RunAnalysis } from "./types.js";
 
 export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): BudgetResult[] {
@@ -17,11 +17,11 @@ export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): Budget
   const results: BudgetResult[] = [];
 
   results.push(
-    durationBudget("failover", budgets.failoverMs, fault, (f) => ({ ms: f.failoverMs, precisionMs: f.precisionMs, unmeasured: "never recovered" })),
+    durationBudget("failover", budgets.failoverMs, fault, (f) => ({ ms: f.failoverMs, precisionMs: f.precisionMs, unmeasured: unrecoveredWords(f) })),
   );
   if (budgets.outageMs !== undefined) {
     results.push(
-      durationBudget("outage", budgets.outageMs, fault, (f) => ({ ms: f.outageMs, precisionMs: f.outagePrecisionMs, unmeasured: "never recovered" })),
+      durationBudget("outage", budgets.outageMs, fault, (f) => ({ ms: f.outageMs, precisionMs: f.outagePrecisionMs, unmeasured: "an outage never ended" })),
     );
   }
   if (budgets.failbackMs !== undefined) {
@@ -29,23 +29,14 @@ export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): Budget
       durationBudget("failback", budgets.failbackMs, fault, (f) => ({
         ms: f.failbackMs,
         precisionMs: f.failbackPrecisionMs,
-        unmeasured: f.restoredAtMs === null ? "not restored" : "never recovered",
+        unmeasured: f.restoredAtMs === null ? "not restored" : f.failbackRecovered === null ? "the fault's outage never ended" : "never recovered after the restore",
       })),
     );
   }
   if (budgets.failedProbes !== undefined) {
     results.push(countBudget("failed-probes", budgets.failedProbes, analysis.probes.failed, failedByKindDetail(analysis)));
   }
-  results.push(
-    fault === null
-      ? noFault("errors-after-recovery", String(budgets.errorsAfterRecovery))
-      : countBudget(
-          "errors-after-recovery",
-          budgets.errorsAfterRecovery,
-          fault.errorsAfterRecovery,
-          fault.recovered ? undefined : "the endpoint never recovered",
-        ),
-  );
+  results.push(errorsAfterRecoveryBudget(budgets.errorsAfterRecovery, fault));
   if (budgets.vipMove !== "any") results.push(vipMoveBudget(budgets.vipMove, fault));
   if (budgets.splitBrain === "forbid") results.push(splitBrainBudget(analysis));
   if (budgets.healthyAfterRestore) results.push(healthyBudget(analysis));
@@ -90,6 +81,21 @@ function durationBudget(
   return { name, limit, measured: formatWithPrecision(ms, precisionMs), precision, pass: ms <= limitMs };
 }
 
+/** Why a fault has no failover figure, in words. */
+function unrecoveredWords(fault: FaultAnalysis): string {
+  return fault.unrecovered === "after-restore" ? "did not recover before the restore" : "never recovered";
+}
+
+/** Counted from the first stable recovery; with none before the restore there is nothing to count from, and it fails. */
+function errorsAfterRecoveryBudget(limit: number, fault: FaultAnalysis | null): BudgetResult {
+  if (fault === null) return noFault("errors-after-recovery", String(limit));
+  if (fault.errorsAfterRecovery === null) {
+    return { name: "errors-after-recovery", limit: String(limit), measured: "never recovered", precision: null, pass: false, detail: "no stable recovery before the restore" };
+  }
+  const detail = fault.outages.length > 1 ? `${fault.outages.length - 1} more outage window${fault.outages.length > 2 ? "s" : ""} after the first recovery` : undefined;
+  return countBudget("errors-after-recovery", limit, fault.errorsAfterRecovery, detail);
+}
+
 function countBudget(name: string, limit: number, measured: number, detail?: string): BudgetResult {
   const result: BudgetResult = { name, limit: String(limit), measured: String(measured), precision: null, pass: measured <= limit };
   if (detail !== undefined) result.detail = detail;
@@ -109,6 +115,10 @@ function vipMoveBudget(rule: "must" | "must-not", fault: FaultAnalysis | null): 
   const limit = rule === "must" ? "must move" : "must not move";
   if (fault === null) return noFault("vip-move", limit);
   const from = fault.vipOwnerBefore ?? "no owner";
+  if (fault.vipOwnersBefore.length === 0) {
+    // Nobody held it: "moved" and "stayed" both mean nothing, so neither rule is met.
+    return { name: "vip-move", limit, measured: "no owner before the fault", precision: null, pass: false, detail: "no host held the VIP when the inject command started" };
+  }
   if (fault.vipMoveMs === null) {
     return { name: "vip-move", limit, measured: "did not move", precision: null, pass: rule === "must-not", detail: `stayed: ${from}` };
   }
@@ -116,7 +126,7 @@ function vipMoveBudget(rule: "must" | "must-not", fault: FaultAnalysis | null): 
   return {
     name: "vip-move",
     limit,
-    measured: `moved ${formatSinceInject(fault.vipMoveMs, fault.vipMovePrecisionMs)}`,
+    measured: `moved ${formatSinceAction(fault.vipMoveMs, fault.vipMovePrecisionMs, "inject")}`,
     precision,
     pass: rule === "must",
     detail: `${from} → ${fault.vipMovedTo ?? "?"}`,

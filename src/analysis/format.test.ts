@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDurationMs, formatSinceInject, formatWithPrecision, roundUpToTenthMs } from "./format.js";
+import { formatDurationMs, formatSinceAction, formatWithPrecision, roundUpToTenthMs } from "./format.js";
 
 describe("formatDurationMs", () => {
   it("gives seconds with 3 decimals from 1 s up, else ms with at most one decimal", () => {
@@ -21,9 +21,10 @@ describe("formatDurationMs", () => {
     expect(formatWithPrecision(412, null)).toBe("412 ms");
   });
 
-  it("says a time before T_f in words", () => {
-    expect(formatSinceInject(2667, 1)).toBe("after 2.667 s ± 1 ms");
-    expect(formatSinceInject(-409.4, 1)).toBe("409.4 ms ± 1 ms before the inject command returned");
+  it("says a time before the command returned in words, for the inject and the restore", () => {
+    expect(formatSinceAction(2667, 1, "inject")).toBe("after 2.667 s ± 1 ms");
+    expect(formatSinceAction(-409.4, 1, "inject")).toBe("409.4 ms ± 1 ms before the inject command returned");
+    expect(formatSinceAction(-20, 5, "restore")).toBe("20 ms ± 5 ms before the restore command returned");
   });
 });
 

@@ -11,16 +11,17 @@ export function formatWithPrecision(ms: number, precisionMs: number | null): str
   return precisionMs === null ? formatDurationMs(ms) : `${formatDurationMs(ms)} ± ${formatDurationMs(precisionMs)}`;
 }
 
-/**
- * A time relative to T_f (when the inject command returned): "after 2.667 s ± 1 ms", or for an
- * effect seen while the command was still running (a graceful stop hands over before systemctl
- * returns) "409.4 ms ± 1 ms before the inject command returned", not a negative delay.
- */
-export function formatSinceInject(ms: number, precisionMs: number | null): string {
-  return ms < 0 ? `${formatWithPrecision(-ms, precisionMs)} before the inject command returned` : `after ${formatWithPrecision(ms, precisionMs)}`;
-}
 
 /** Precision is declared conservatively: round up to 0.1 ms (the epsilon absorbs float noise like 10.3·10). */
 export function roundUpToTenthMs(ms: number): number {
   return Math.ceil(ms * 10 - 1e-6) / 10;
+}
+
+/**
+ * A time relative to when an action's command returned (T_f or T_r): "after 2.667 s ± 1 ms", or for
+ * an effect seen while the command still ran (a graceful stop hands over before systemctl returns)
+ * "409.4 ms ± 1 ms before the inject command returned", never a negative delay.
+ */
+export function formatSinceAction(ms: number, precisionMs: number | null, action: "inject" | "restore"): string {
+  return ms < 0 ? `${formatWithPrecision(-ms, precisionMs)} before the ${action} command returned` : `after ${formatWithPrecision(ms, precisionMs)}`;
 }

@@ -1,6 +1,6 @@
 /**
- * What analysis reads and what it concludes. All times are ms since the run origin (the
- * timeline's clock); durations end in Ms. The definitions live in analyze.ts and DESIGN.md.
+ * What analysis reads and what it concludes. All times are ms since the run origin (the timeline's
+ * monotonic clock); durations end in Ms. The definitions are the README's "Measurement definitions".
  */
 import type { ProbeErrorKind, TimelineEvent } from "../model/timeline.js";
 import type { Budgets, LatencyPhase } from "../model/scenario.js";
@@ -18,28 +18,35 @@ export interface AnalysisInput {
   budgets: Budgets;
   /** Two VIP owners for at most this long (a handover) is reported in notes, not as split brain. Default 0. */
   splitBrainGraceMs?: number;
+  /** ± of VIP event times (how the observer stamps them); null when unknown. Default null. */
+  vipTimePrecisionMs?: number | null;
 }
 
+/** Where an outage window is counted: by when its first failure was due (see the README). */
+export type OutagePhase = "baseline" | "fault" | "restore";
+
 /** A window in which clients of the probe stream could not reach the endpoint. */
-export interface OutageWindow {
-  /** Due time of the last success before the anchoring failure (or of the first probe: see startsAtFirstProbe). */
+export interface Outage {
+  phase: OutagePhase;
+  /** Due time of the last success before the first failure (of the first probe when startsAtFirstProbe). */
   startMs: number;
   /** Due time of the first probe of the stable recovery; null when it never recovered. */
   endMs: number | null;
-  /** Due time of the failure that anchored the window. */
-  firstFailureDueMs: number;
-  /** Due time of the last failure before the recovery (or before the end of the run). */
-  lastFailureDueMs: number;
-  /** Failed probes inside the window. */
+  /** endMs − startMs (a lower bound when startsAtFirstProbe); null when it never recovered. */
+  durationMs: number | null;
+  /** ± of durationMs: both brackets (the end's alone when startsAtFirstProbe); null without an end. */
+  precisionMs: number | null;
+  /** ± of startMs (its onset bracket); null when startsAtFirstProbe. */
+  startPrecisionMs: number | null;
+  /** ± of endMs (its recovery bracket); null without an end. */
+  endPrecisionMs: number | null;
   failedProbes: number;
-  /** No probe succeeded before it: the window starts at the first probe and its length is a lower bound. */
+  errorKinds: Partial<Record<ProbeErrorKind, number>>;
+  firstFailureDueMs: number;
+  lastFailureDueMs: number;
+  /** No probe succeeded before it: it starts at the first probe, and its length is a lower bound. */
   startsAtFirstProbe: boolean;
-  /**
-   * The anchoring failure was due while the action's command ran (before it returned), and none
-   * was due after it: see analyze.ts.
-   */
-  anchoredBeforeReturn: boolean;
-  /** Probes due inside the start / end bracket that were never sent (skipped): each widens it by Δ. */
+  /** Probes never sent inside its onset / recovery bracket (each widens that ± by Δ). */
   unsentInStartBracket: number;
   unsentInEndBracket: number;
 }
@@ -90,82 +97,106 @@ export interface SplitBrainInterval {
   openAtEnd: boolean;
 }
 
+/** Why a fault has no failover figure. */
+export type Unrecovered =
+  /** No stable recovery before the end of the run. */
+  | "never"
+  /** Clients came back only once the restore had started: the system did not fail over by itself. */
+  | "after-restore";
+
 export interface FaultAnalysis {
   faultId: string;
   fault: string;
   hosts: string[];
-  /** The inject command's start, and T_f: the moment it returned. */
+  /** S_f, the inject command's start, and T_f, when it returned (or a cut-off host's own stamp). */
   injectStartMs: number;
   injectedAtMs: number;
-  /** The restore command's start, and T_r; null when no restore was recorded. */
+  /** ± of T_f: 0 for a command's return on our clock, else the host stamp's. */
+  injectUncertaintyMs: number;
+  /** S_r and T_r; null when no restore was recorded (an aborted run). */
   restoreStartMs: number | null;
   restoredAtMs: number | null;
+  restoreUncertaintyMs: number | null;
 
   // Around the inject.
-  outage: OutageWindow | null;
-  /** A stable recovery was seen (true when nothing failed). */
+  /** Outage windows counted with the fault, in order: first failure due in [S_f, S_r), or open at S_f. */
+  outages: Outage[];
+  /** Clients were back for good before the restore started (true when nothing failed). */
   recovered: boolean;
-  /** Stable recovery − T_f, the headline; 0 when nothing failed, null when it never recovered. */
+  /** Why failoverMs is null; null when it is not. */
+  unrecovered: Unrecovered | null;
+  /** The end of the fault's last outage window − T_f, floored at 0; 0 when none; null when unrecovered. */
   failoverMs: number | null;
-  /** Length of the outage window; 0 when nothing failed, null when it never recovered. */
-  outageMs: number | null;
-  /** ± of failoverMs: Δ + scheduler lag p99, rounded up to 0.1 ms, + Δ per unsent probe in the bracket. */
+  /** ± of failoverMs: that window's recovery bracket + T_f's own ±. */
   precisionMs: number;
-  /** ± of outageMs: two brackets, 2·Δ + lag p99, + Δ per unsent probe in either. */
+  /** The longest of the fault's outage windows (what clients saw at worst); 0 when none; null when one has no end. */
+  outageMs: number | null;
+  /** ± of outageMs: the largest ± of the fault's windows (Δ + lag p99 when there is none). */
   outagePrecisionMs: number;
-  /** Failed probes due after the stable recovery and before the restore. */
-  errorsAfterRecovery: number;
-  /** ok→fail transitions after the stable recovery, before the restore. */
-  flaps: number;
-  /** Failed probes due while the inject command ran (command start ≤ due < T_f). */
+  /** The end of the fault's first outage window − T_f, floored at 0: when clients were first back. */
+  firstRecoveryMs: number | null;
+  /** Failed probes due from the first recovery until S_r; null when there was no recovery before S_r. */
+  errorsAfterRecovery: number | null;
+  /** ok→fail transitions in the same span; null likewise. */
+  flaps: number | null;
+  /** Failed probes due while the inject command ran (S_f ≤ due < T_f). */
   failuresBeforeInjectReturned: number;
 
   // The VIP.
-  /** VIP seen on a host that did not hold it before the inject − T_f; null when it did not move. */
+  /** Hosts holding the VIP just before S_f. */
+  vipOwnersBefore: string[];
+  /** The VIP first seen on a host outside vipOwnersBefore, in [S_f, S_r) − T_f; null when it did not move or nobody held it. */
   vipMoveMs: number | null;
   vipMovedTo: string | null;
-  /** Not derivable from probes: the runner fills it from the observer. */
+  /** ± of vipMoveMs: the VIP observer's ± + T_f's; null when unknown. */
   vipMovePrecisionMs: number | null;
-  /** Owners: the single host, hosts joined with "+" when several held it, null when none did. */
+  /** Owners for display: the single host, hosts joined with "+" when several held it, null when none did. */
   vipOwnerBefore: string | null;
   vipOwnerAfter: string | null;
   vipOwnerAtEnd: string | null;
-  vipOwnersBefore: string[];
   /** At T_r; null when no restore was recorded. */
   vipOwnersAfter: string[] | null;
   vipOwnersAtEnd: string[];
 
-  // Around the restore: null (or false) fields when no restore was recorded.
-  failbackOutage: OutageWindow | null;
+  // Around the restore: null fields when no restore was recorded or the fault never recovered.
+  /** Outage windows whose first failure was due from S_r on, in order. */
+  failbackOutages: Outage[];
+  /** Clients were back for good after the restore (true when nothing failed). */
   failbackRecovered: boolean | null;
-  /** Stable recovery − T_r; 0 when nothing failed after the restore, null when never recovered or not restored. */
+  /** The longest failback outage window (what clients saw at worst); 0 when none; null when one never ended. */
   failbackMs: number | null;
-  failbackOutageMs: number | null;
   failbackPrecisionMs: number | null;
-  failbackOutagePrecisionMs: number | null;
-  /** ok→fail transitions after the failback recovery, up to the end of the run. */
+  /** The end of the last failback outage window − T_r, floored at 0: when clients were back for good; 0 when none. */
+  failbackRecoveryMs: number | null;
+  failbackRecoveryPrecisionMs: number | null;
+  /** ok→fail transitions after the first failback recovery, to the end of the run. */
   failbackFlaps: number | null;
-  /** Failed probes due while the restore command ran (command start ≤ due < T_r). */
+  /** Failed probes of failback windows due while the restore command ran (S_r ≤ due < T_r). */
   failuresBeforeRestoreReturned: number | null;
-  /** VIP seen on a host that did not hold it when the restore started − T_r; null when it did not move. */
+  /** Hosts holding the VIP just before S_r. */
+  vipOwnersAtRestore: string[] | null;
+  /** The VIP first seen, from S_r on, on a host outside vipOwnersAtRestore − T_r; null when it did not move. */
   vipMoveBackMs: number | null;
   vipMovedBackTo: string | null;
+  vipMoveBackPrecisionMs: number | null;
 }
 
 export interface RunAnalysis {
   stream: string;
   intervalMs: number;
-  /** N: consecutive successes that make a stable recovery. */
+  /** N: consecutive sent successes that make a stable recovery. */
   stableProbes: number;
   endMs: number;
   probes: ProbeStats;
+  /** Every outage window of the run, in order (the baseline's too). */
+  outages: Outage[];
   /** Null when no fault was injected (an aborted run): then only probe figures and baseline latency. */
   fault: FaultAnalysis | null;
   latency: Record<LatencyPhase, PhaseLatency>;
   splitBrain: SplitBrainInterval[];
   /** Exactly one VIP owner at endMs. */
   endsOnExactlyOne: boolean;
-  /** The last N probes (by seq) due before endMs all succeeded. */
+  /** The last N probe numbers before endMs were all sent and succeeded. */
   healthyAfterRestore: boolean;
   /** Findings that qualify the figures, in words, for reports. */
   notes: string[];

@@ -14,6 +14,19 @@ export const FAULT_TYPES = [
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
+/**
+ * The hosts each fault acts on: any host, or only hosts of one role (a drain takes servers out of
+ * HAProxy's backend, and the unhealthy apiserver is the control plane's own).
+ */
+export const FAULT_TARGETS = {
+  "service-stop": "any",
+  "link-down": "any",
+  "backend-drain": "control-plane",
+  "node-kill": "any",
+  "node-pause": "any",
+  "apiserver-unhealthy": "control-plane",
+} as const satisfies Record<FaultType, Role | "any">;
+
 export const PICKS = ["first", "random", "all"] as const;
 export type Pick = (typeof PICKS)[number];
 
@@ -45,13 +58,15 @@ export const PERCENTILES = ["p50", "p90", "p99", "p99.9", "max"] as const;
 export type Percentile = (typeof PERCENTILES)[number];
 
 export interface Budgets {
-  /** Stable recovery − T_f. Default 5000 (the runbook's 5 s). */
+  /** The failover time (README "Measurement definitions"). Default 5000 (the runbook's 5 s). */
   failoverMs: number;
+  /** The longest outage window of the fault. */
   outageMs?: number;
+  /** The longest outage window after the restore. */
   failbackMs?: number;
   /** Failed probes over the whole run (drain: 0). */
   failedProbes?: number;
-  /** Failed probes after stable recovery, before the restore. Default 0. */
+  /** Failed probes from the fault's first stable recovery to the restore. Default 0. */
   errorsAfterRecovery: number;
   /** Whether the VIP must move to another host, must stay, or either. Default "any". */
   vipMove: "must" | "must-not" | "any";

@@ -1,5 +1,5 @@
-import { formatDurationMs, formatSinceInject, formatWithPrecision } from "../analysis/format.js";
-import type { RunAnalysis } from "../analysis/types.js";
+import { formatDurationMs, formatSinceAction, formatWithPrecision } from "../analysis/format.js";
+import type { FaultAnalysis, Outage, RunAnalysis } from "../analysis/types.js";
 import type { Report } from "./report-types.js";
 
 const failedProbes = (n: number): string => `${n} failed probe${n === 1 ? "" : "s"}`;
@@ -11,44 +11,16 @@ export function figureLines(report: Report): Array<[string, string]> {
   const f = report.faults[0];
   const a = analysis.fault;
   if (f && a) {
-    lines.push(["fault", `${f.type} on ${f.hosts.join(", ")} (${f.target}), injected at T+${formatDurationMs(a.injectedAtMs)} (command took ${formatDurationMs(a.injectedAtMs - a.injectStartMs)})`]);
-    lines.push([
-      "failover",
-      f.failoverMs === null
-        ? "never recovered before the end of the run"
-        : a.outage === null
-          ? "0 ms — no probe failed"
-          : f.failoverMs === 0
-            ? `0 ms ± ${formatDurationMs(f.precisionMs)} — recovered before the inject command returned (it took ${formatDurationMs(a.injectedAtMs - a.injectStartMs)}); see the outage`
-            : `${formatWithPrecision(f.failoverMs, f.precisionMs)}  (fault injected → first probe of a stable recovery)`,
-    ]);
-    if (a.outage && f.outageMs !== null) {
-      lines.push([
-        "outage",
-        `${formatWithPrecision(f.outageMs, f.outagePrecisionMs)}  (what clients saw: last ok T+${formatDurationMs(a.outage.startMs)} → recovered T+${formatDurationMs(a.outage.endMs ?? a.outage.startMs)}, ${failedProbes(a.outage.failedProbes)})`,
-      ]);
+    const took = formatDurationMs(a.injectedAtMs - a.injectStartMs);
+    lines.push(["fault", `${f.type} on ${f.hosts.join(", ")} (${f.target}), injected at T+${formatDurationMs(a.injectedAtMs)} (command took ${took})`]);
+    lines.push(["failover", failoverText(a)]);
+    a.outages.forEach((o, i) => lines.push([i === 0 ? "outages" : "", outageText(o, i, a.outages.length)]));
+    lines.push(["VIP", vipText(a)]);
+    if (a.restoredAtMs !== null) lines.push(["failback", failbackText(a)]);
+    a.failbackOutages.forEach((o, i) => lines.push([i === 0 ? "after restore" : "", outageText(o, i, a.failbackOutages.length)]));
+    if ((a.flaps ?? 0) > 0 || (a.errorsAfterRecovery ?? 0) > 0) {
+      lines.push(["after recovery", `${failedProbes(a.errorsAfterRecovery ?? 0)}, ${a.flaps ?? 0} flap${a.flaps === 1 ? "" : "s"} after clients were first back (T_f + ${formatDurationMs(a.firstRecoveryMs ?? 0)})`]);
     }
-    lines.push([
-      "VIP",
-      f.vipMoveMs === null
-        ? `stayed on ${a.vipOwnerBefore ?? "no host"}`
-        : `${a.vipOwnerBefore ?? "none"} → ${a.vipMovedTo ?? "?"} ` +
-          (f.vipMoveMs < 0
-            ? `${formatSinceInject(f.vipMoveMs, f.vipMovePrecisionMs)} (it took ${formatDurationMs(a.injectedAtMs - a.injectStartMs)})`
-            : `in ${formatWithPrecision(f.vipMoveMs, f.vipMovePrecisionMs)} after the fault`) +
-          (a.vipMoveBackMs !== null ? `; → ${a.vipMovedBackTo ?? "?"} ${formatDurationMs(a.vipMoveBackMs)} after the restore` : ""),
-    ]);
-    if (a.restoredAtMs !== null) {
-      lines.push([
-        "failback",
-        a.failbackMs === null
-          ? "never recovered after the restore"
-          : a.failbackOutage === null
-            ? "0 ms — no probe failed after the restore"
-            : `${formatWithPrecision(a.failbackMs, a.failbackPrecisionMs)}  (a second outage after the restore: ${failedProbes(a.failbackOutage.failedProbes)})`,
-      ]);
-    }
-    if (a.flaps > 0 || a.errorsAfterRecovery > 0) lines.push(["after recovery", `${failedProbes(a.errorsAfterRecovery)}, ${a.flaps} flaps`]);
   }
   // Keepalived's own account, as evidence beside the probes' (state changes after the baseline).
   const from = a?.injectStartMs ?? 0;
@@ -79,3 +51,51 @@ export function figureLines(report: Report): Array<[string, string]> {
 }
 
 const fmt = (ms: number | null): string => (ms === null ? "–" : ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
+
+/** The headline: when clients were back for good, or why there is no such time. */
+function failoverText(a: FaultAnalysis): string {
+  if (a.failoverMs === null) {
+    return a.unrecovered === "after-restore" ? "did not recover while the fault held: clients were back only after the restore" : "never recovered before the end of the run";
+  }
+  if (a.outages.length === 0) return `0 ms ± ${formatDurationMs(a.precisionMs)} — no probe failed`;
+  const lastEnd = a.outages.at(-1)!.endMs!;
+  if (lastEnd < a.injectedAtMs) {
+    return `0 ms ± ${formatDurationMs(a.precisionMs)} — clients were back before the inject command returned (it took ${formatDurationMs(a.injectedAtMs - a.injectStartMs)}); see the outage`;
+  }
+  return `${formatWithPrecision(a.failoverMs, a.precisionMs)}  (fault injected → clients back for good at T+${formatDurationMs(lastEnd)})`;
+}
+
+/** One outage window: when, how long with its ±, what failed. */
+function outageText(o: Outage, index: number, count: number): string {
+  const kinds = Object.entries(o.errorKinds).map(([kind, n]) => `${kind} ${n}`).join(", ");
+  const length =
+    o.durationMs === null ? "never recovered" : `${o.startsAtFirstProbe ? "≥ " : ""}${formatWithPrecision(o.durationMs, o.precisionMs)}`;
+  const span = `T+${formatDurationMs(o.startMs)} → ${o.endMs === null ? "the end" : `T+${formatDurationMs(o.endMs)}`}`;
+  return `${count > 1 ? `${index + 1}. ` : ""}${length}  (${span}, ${failedProbes(o.failedProbes)}${kinds ? `: ${kinds}` : ""})`;
+}
+
+function vipText(a: FaultAnalysis): string {
+  const took = formatDurationMs(a.injectedAtMs - a.injectStartMs);
+  const there =
+    a.vipMoveMs === null
+      ? a.vipOwnersBefore.length === 0
+        ? "no host held it when the fault was injected"
+        : `stayed on ${a.vipOwnerBefore ?? "no host"}`
+      : `${a.vipOwnerBefore ?? "none"} → ${a.vipMovedTo ?? "?"} ` +
+        (a.vipMoveMs < 0 ? `${formatSinceAction(a.vipMoveMs, a.vipMovePrecisionMs, "inject")} (it took ${took})` : `in ${formatWithPrecision(a.vipMoveMs, a.vipMovePrecisionMs)} after the fault`);
+  const back =
+    a.vipMoveBackMs === null ? "" : `; → ${a.vipMovedBackTo ?? "?"} ${a.vipMoveBackMs < 0 ? formatSinceAction(a.vipMoveBackMs, a.vipMoveBackPrecisionMs, "restore") : `${formatWithPrecision(a.vipMoveBackMs, a.vipMoveBackPrecisionMs)} after the restore`}`;
+  return there + back;
+}
+
+/** What clients saw around the restore (the longest window), and when they were back for good. */
+function failbackText(a: FaultAnalysis): string {
+  if (a.failbackRecovered === null) return "not measured: the fault's outage had not ended";
+  if (a.failbackOutages.length === 0) return `0 ms ± ${formatDurationMs(a.failbackPrecisionMs ?? 0)} — no probe failed after the restore`;
+  if (a.failbackMs === null) return "never recovered after the restore";
+  const n = a.failbackOutages.length;
+  return (
+    `${formatWithPrecision(a.failbackMs, a.failbackPrecisionMs)}  (the longest of ${n} outage${n === 1 ? "" : "s"} after the restore, ` +
+    `${failedProbes(a.failbackOutages.reduce((sum, o) => sum + o.failedProbes, 0))}; clients back for good ${formatWithPrecision(a.failbackRecoveryMs ?? 0, a.failbackRecoveryPrecisionMs)} after the restore)`
+  );
+}

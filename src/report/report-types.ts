@@ -5,6 +5,25 @@ import type { TimelineEvent } from "../model/timeline.js";
 /** A budget as judged by analysis/budgets.ts. */
 export type ReportBudget = BudgetResult;
 
+/** One outage window (README "Measurement definitions"): times in ms since the run origin, each with its ±. */
+export interface ReportOutage {
+  /** Due time of the last success before its first failure. */
+  startMs: number;
+  /** Due time of the first probe of its stable recovery; null when it never recovered. */
+  endMs: number | null;
+  /** endMs − startMs; null when it never recovered. */
+  durationMs: number | null;
+  /** ± of durationMs. */
+  precisionMs: number | null;
+  startPrecisionMs: number | null;
+  endPrecisionMs: number | null;
+  failedProbes: number;
+  /** Failed probes by error kind. */
+  errorKinds: Partial<Record<string, number>>;
+  /** No success before it: it starts at the first probe and durationMs is a lower bound. */
+  startsAtFirstProbe: boolean;
+}
+
 export interface ReportFault {
   id: string;
   type: string;
@@ -12,23 +31,37 @@ export interface ReportFault {
   hosts: string[];
   injectStartMs: number | null;
   injectedAtMs: number | null;
+  restoreStartMs: number | null;
   restoredAtMs: number | null;
-  /** Stable recovery − T_f; 0 when no probe failed; null when the endpoint never recovered. */
+  /** The end of the fault's last outage window − T_f (clients back for good); 0 when no probe failed; null when unrecovered. */
   failoverMs: number | null;
-  /** Length of the outage window clients saw. */
+  /** The longest of the fault's outage windows (what clients saw at worst); null when one never ended. */
   outageMs: number | null;
   /** VIP seen on a new owner − T_f; null when it did not move. */
   vipMoveMs: number | null;
-  /** ± of failoverMs (and of failbackMs): Δ + scheduler lag p99, widened by skipped probes. */
+  /** ± of failoverMs: its recovery bracket (Δ per sequence step + the larger send lag) + T_f's own ±. */
   precisionMs: number;
   outagePrecisionMs: number;
   vipMovePrecisionMs: number | null;
+  /** Clients were back for good before the restore started. */
+  recovered: boolean;
+  /** Why failoverMs is null: "never" recovered, or only "after-restore". */
+  unrecovered: "never" | "after-restore" | null;
+  /** Every outage window counted with the fault, in order. */
+  outages: ReportOutage[];
+  /** The longest outage window after the restore; 0 when none. */
   failbackMs: number | null;
-  failbackOutageMs: number | null;
+  failbackPrecisionMs: number | null;
+  /** The end of the last outage window after the restore − T_r: clients back for good. */
+  failbackRecoveryMs: number | null;
+  failbackRecoveryPrecisionMs: number | null;
+  failbackOutages: ReportOutage[];
   vipMoveBackMs: number | null;
+  vipMoveBackPrecisionMs: number | null;
   failedProbes: number;
-  errorsAfterRecovery: number;
-  flaps: number;
+  /** Failed probes from the first stable recovery to the restore; null when there was none. */
+  errorsAfterRecovery: number | null;
+  flaps: number | null;
   vipOwnerBefore: string | null;
   vipOwnerAfter: string | null;
 }

@@ -10,7 +10,8 @@ import type { Scenario } from "../model/scenario.js";
 import type { Topology } from "../model/host.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
-import type { Report, ReportFault } from "./report-types.js";
+import type { Outage } from "../analysis/types.js";
+import type { Report, ReportFault, ReportOutage } from "./report-types.js";
 
 export type { Report } from "./report-types.js";
 
@@ -57,9 +58,8 @@ export function buildReport(input: DrillRecord): Report {
     endMs: input.endMs,
     budgets: scenario.budgets,
     splitBrainGraceMs: SPLIT_BRAIN_GRACE_MS,
+    vipTimePrecisionMs: input.vipTimePrecisionMs,
   });
-  // Analysis cannot know how late VIP events were stamped; the runner measured it.
-  if (analysis.fault && analysis.fault.vipMoveMs !== null) analysis.fault.vipMovePrecisionMs = input.vipTimePrecisionMs;
   const budgets = evaluateBudgets(analysis, scenario.budgets);
   const f = analysis.fault;
   const faults: ReportFault[] = f
@@ -72,15 +72,23 @@ export function buildReport(input: DrillRecord): Report {
           injectStartMs: f.injectStartMs,
           injectedAtMs: f.injectedAtMs,
           restoredAtMs: f.restoredAtMs,
+          restoreStartMs: f.restoreStartMs,
           failoverMs: f.failoverMs,
           outageMs: f.outageMs,
           vipMoveMs: f.vipMoveMs,
           precisionMs: f.precisionMs,
           outagePrecisionMs: f.outagePrecisionMs,
           vipMovePrecisionMs: f.vipMovePrecisionMs,
+          recovered: f.recovered,
+          unrecovered: f.unrecovered,
+          outages: f.outages.map(reportOutage),
           failbackMs: f.failbackMs,
-          failbackOutageMs: f.failbackOutageMs,
+          failbackPrecisionMs: f.failbackPrecisionMs,
+          failbackRecoveryMs: f.failbackRecoveryMs,
+          failbackRecoveryPrecisionMs: f.failbackRecoveryPrecisionMs,
+          failbackOutages: f.failbackOutages.map(reportOutage),
           vipMoveBackMs: f.vipMoveBackMs,
+          vipMoveBackPrecisionMs: f.vipMoveBackPrecisionMs,
           failedProbes: analysis.probes.failed,
           errorsAfterRecovery: f.errorsAfterRecovery,
           flaps: f.flaps,
@@ -121,6 +129,21 @@ export function buildReport(input: DrillRecord): Report {
     },
     analysis,
     timeline: input.events,
+  };
+}
+
+/** An outage window as report.json gives it: when, how long, each with its ±, and what failed. */
+function reportOutage(o: Outage): ReportOutage {
+  return {
+    startMs: o.startMs,
+    endMs: o.endMs,
+    durationMs: o.durationMs,
+    precisionMs: o.precisionMs,
+    startPrecisionMs: o.startPrecisionMs,
+    endPrecisionMs: o.endPrecisionMs,
+    failedProbes: o.failedProbes,
+    errorKinds: o.errorKinds,
+    startsAtFirstProbe: o.startsAtFirstProbe,
   };
 }
 

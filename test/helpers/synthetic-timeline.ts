@@ -49,12 +49,15 @@ export function probes(spec: SyntheticProbes): TimelineEvent[] {
   return events;
 }
 
-export function injected(startMs: number, atMs: number, hosts: string[] = ["lb-1"]): FaultEvent {
-  return { type: "fault-injected", faultId: "f1", fault: "link-down", hosts, startMs, atMs };
+/** The inject command ran startMs → atMs; uncertaintyMs where atMs is a cut-off host's own stamp. */
+export function injected(startMs: number, atMs: number, hosts: string[] = ["lb-1"], uncertaintyMs?: number): FaultEvent {
+  const event: FaultEvent = { type: "fault-injected", faultId: "f1", fault: "link-down", hosts, startMs, atMs };
+  return uncertaintyMs === undefined ? event : { ...event, uncertaintyMs };
 }
 
-export function restored(startMs: number, atMs: number, hosts: string[] = ["lb-1"]): FaultEvent {
-  return { type: "fault-restored", faultId: "f1", fault: "link-down", hosts, startMs, atMs };
+export function restored(startMs: number, atMs: number, hosts: string[] = ["lb-1"], uncertaintyMs?: number): FaultEvent {
+  const event: FaultEvent = { type: "fault-restored", faultId: "f1", fault: "link-down", hosts, startMs, atMs };
+  return uncertaintyMs === undefined ? event : { ...event, uncertaintyMs };
 }
 
 export const vipAdded = (host: string, atMs: number): VipEvent => ({ type: "vip-added", host, atMs });

@@ -1,0 +1,196 @@
+/**
+ * The figures of one fault (README, "Measurement definitions"): its outage windows, failover,
+ * outage, errors after recovery and flaps around the inject; the same around the restore; where the
+ * VIP went. S_f/T_f are the inject command's start and return, S_r/T_r the restore's.
+ */
+import type { FaultEvent, ProbeEvent, VipEvent } from "../model/timeline.js";
+import { formatDurationMs, roundUpToTenthMs } from "./format.js";
+import { countFailures, countFlaps, isFailed, type OutageSpan } from "./outage-windows.js";
+import type { FaultAnalysis, Outage, ProbeStats } from "./types.js";
+import { firstVipMove, ownerLabel, vipOwnersAt } from "./vip-owners.js";
+
+export interface FaultContext {
+  probes: readonly ProbeEvent[];
+  /** Every outage window of the run, and the same as report.json carries them (with their phase). */
+  spans: readonly OutageSpan[];
+  outages: readonly Outage[];
+  stats: ProbeStats;
+  vipEvents: readonly VipEvent[];
+  intervalMs: number;
+  endMs: number;
+  vipTimePrecisionMs: number | null;
+  notes: string[];
+}
+
+const at = (ms: number): string => `T+${formatDurationMs(ms)}`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: FaultEvent | undefined): FaultAnalysis {
+  const { probes, vipEvents, intervalMs, notes } = ctx;
+  const injectStartMs = inject.startMs;
+  const restoreStartMs = restore?.startMs ?? Number.POSITIVE_INFINITY;
+  const injectUncertaintyMs = inject.uncertaintyMs ?? 0;
+  const dueOf = (index: number): number => probes[index]!.dueMs;
+  const endOf = (span: OutageSpan): number | null => (span.recovery === null ? null : dueOf(span.recovery));
+  // No failure seen: an outage shorter than the gap between two sends could still have hidden there.
+  const unseenMs = roundUpToTenthMs(intervalMs + ctx.stats.schedulerLagMs.p99);
+
+  const faultSpans = ctx.spans.filter((_, i) => ctx.outages[i]!.phase === "fault");
+  const outages = ctx.outages.filter((o) => o.phase === "fault");
+  if (outages.some((o) => o.firstFailureDueMs < injectStartMs)) {
+    notes.push("the endpoint was already failing when the inject command started: the first outage began in the baseline");
+  }
+
+  const last = faultSpans.at(-1);
+  const lastEnd = last === undefined ? null : endOf(last);
+  const unrecovered = last === undefined ? null : lastEnd === null ? "never" : lastEnd >= restoreStartMs ? "after-restore" : null;
+  const recovered = unrecovered === null;
+  const lastOutage = outages.at(-1);
+  const failoverMs = last === undefined ? 0 : recovered ? Math.max(0, lastEnd! - inject.atMs) : null;
+  const precisionMs = roundUpToTenthMs((lastOutage?.endPrecisionMs ?? unseenMs) + injectUncertaintyMs);
+  if (unrecovered === "after-restore") {
+    notes.push(`the endpoint did not recover while the fault held: clients were back only ${formatDurationMs(lastEnd! - restore!.atMs)} after the restore returned (${at(lastEnd!)})`);
+  } else if (unrecovered === "never") {
+    notes.push("after the inject: the endpoint never recovered stably before the end of the run");
+  }
+  if (recovered && last !== undefined && lastEnd! < inject.atMs) {
+    notes.push(`clients were back ${formatDurationMs(inject.atMs - lastEnd!)} before the inject command returned (it took ${formatDurationMs(inject.atMs - injectStartMs)}): failover reads 0; see the outage`);
+  }
+
+  const outageMs = outages.some((o) => o.durationMs === null) ? null : Math.max(0, ...outages.map((o) => o.durationMs!));
+  const outagePrecisionMs = outages.length === 0 ? unseenMs : Math.max(...outages.map((o) => o.precisionMs ?? 0));
+  // Errors after recovery count from the first stable recovery, so a second outage is never hidden.
+  const firstEnd = faultSpans.length === 0 ? null : endOf(faultSpans[0]!);
+  const firstRecoveredBeforeRestore = faultSpans.length === 0 || (firstEnd !== null && firstEnd < restoreStartMs);
+  const errorsFromMs = firstEnd ?? inject.atMs;
+  const errorsAfterRecovery = firstRecoveredBeforeRestore ? countFailures(probes, errorsFromMs, restoreStartMs) : null;
+  const flaps = firstRecoveredBeforeRestore ? countFlaps(probes, errorsFromMs, restoreStartMs) : null;
+  if (outages.length > 1) {
+    notes.push(`after the inject: ${outages.length} outage windows; failover counts to the end of the last (${at(lastOutage!.endMs ?? lastOutage!.startMs)})`);
+  }
+  const failuresBeforeInjectReturned = countFailures(probes, injectStartMs, inject.atMs);
+  if (failuresBeforeInjectReturned > 0) {
+    notes.push(`after the inject: ${plural(failuresBeforeInjectReturned, "probe")} failed while its command ran, before it returned`);
+  }
+  noteWindows(notes, "inject", outages);
+
+  const vipOwnersBefore = vipOwnersAt(vipEvents, injectStartMs, false);
+  const move = movedFrom(vipEvents, vipOwnersBefore, injectStartMs, restoreStartMs, "inject", notes);
+  const vipOwnersAfter = restore === undefined ? null : vipOwnersAt(vipEvents, restore.atMs, true);
+  const vipOwnersAtEnd = vipOwnersAt(vipEvents, ctx.endMs, true);
+  const withTimeUncertainty = (uncertaintyMs: number): number | null =>
+    ctx.vipTimePrecisionMs === null ? null : roundUpToTenthMs(ctx.vipTimePrecisionMs + uncertaintyMs);
+
+  const analysis: FaultAnalysis = {
+    faultId: inject.faultId,
+    fault: inject.fault,
+    hosts: inject.hosts,
+    injectStartMs,
+    injectedAtMs: inject.atMs,
+    injectUncertaintyMs,
+    restoreStartMs: restore?.startMs ?? null,
+    restoredAtMs: restore?.atMs ?? null,
+    restoreUncertaintyMs: restore === undefined ? null : (restore.uncertaintyMs ?? 0),
+    outages,
+    recovered,
+    unrecovered,
+    failoverMs,
+    precisionMs,
+    outageMs,
+    outagePrecisionMs,
+    firstRecoveryMs: faultSpans.length === 0 ? 0 : firstRecoveredBeforeRestore ? Math.max(0, firstEnd! - inject.atMs) : null,
+    errorsAfterRecovery,
+    flaps,
+    failuresBeforeInjectReturned,
+    vipOwnersBefore,
+    vipMoveMs: move === null ? null : move.atMs - inject.atMs,
+    vipMovedTo: move?.host ?? null,
+    vipMovePrecisionMs: move === null ? null : withTimeUncertainty(injectUncertaintyMs),
+    vipOwnerBefore: ownerLabel(vipOwnersBefore),
+    vipOwnerAfter: vipOwnersAfter === null ? null : ownerLabel(vipOwnersAfter),
+    vipOwnerAtEnd: ownerLabel(vipOwnersAtEnd),
+    vipOwnersAfter,
+    vipOwnersAtEnd,
+    failbackOutages: [],
+    failbackRecovered: null,
+    failbackMs: null,
+    failbackPrecisionMs: null,
+    failbackRecoveryMs: null,
+    failbackRecoveryPrecisionMs: null,
+    failbackFlaps: null,
+    failuresBeforeRestoreReturned: null,
+    vipOwnersAtRestore: null,
+    vipMoveBackMs: null,
+    vipMovedBackTo: null,
+    vipMoveBackPrecisionMs: null,
+  };
+  if (restore === undefined) {
+    notes.push("the fault was never restored (no fault-restored event): no failback figures");
+    return analysis;
+  }
+
+  const restoreUncertaintyMs = restore.uncertaintyMs ?? 0;
+  const vipOwnersAtRestore = vipOwnersAt(vipEvents, restore.startMs, false);
+  const moveBack = movedFrom(vipEvents, vipOwnersAtRestore, restore.startMs, Number.POSITIVE_INFINITY, "restore", notes);
+  analysis.vipOwnersAtRestore = vipOwnersAtRestore;
+  analysis.vipMoveBackMs = moveBack === null ? null : moveBack.atMs - restore.atMs;
+  analysis.vipMovedBackTo = moveBack?.host ?? null;
+  analysis.vipMoveBackPrecisionMs = moveBack === null ? null : withTimeUncertainty(restoreUncertaintyMs);
+  if (unrecovered === "never") return analysis; // still down from the fault: there is no failback to measure
+
+  const failbackSpans = ctx.spans.filter((_, i) => ctx.outages[i]!.phase === "restore");
+  const failbackOutages = ctx.outages.filter((o) => o.phase === "restore");
+  const lastFailback = failbackSpans.at(-1);
+  const lastFailbackEnd = lastFailback === undefined ? null : endOf(lastFailback);
+  const failbackRecovered = lastFailback === undefined || lastFailbackEnd !== null;
+  analysis.failbackOutages = failbackOutages;
+  analysis.failbackRecovered = failbackRecovered;
+  analysis.failbackMs = failbackRecovered ? Math.max(0, ...failbackOutages.map((o) => o.durationMs!)) : null;
+  analysis.failbackPrecisionMs = failbackOutages.length === 0 ? unseenMs : Math.max(...failbackOutages.map((o) => o.precisionMs ?? 0));
+  analysis.failbackRecoveryMs = lastFailback === undefined ? 0 : failbackRecovered ? Math.max(0, lastFailbackEnd! - restore.atMs) : null;
+  analysis.failbackRecoveryPrecisionMs = roundUpToTenthMs((failbackOutages.at(-1)?.endPrecisionMs ?? unseenMs) + restoreUncertaintyMs);
+  const firstFailbackEnd = failbackSpans.length === 0 ? null : endOf(failbackSpans[0]!);
+  analysis.failbackFlaps = firstFailbackEnd === null ? (failbackSpans.length === 0 ? 0 : null) : countFlaps(probes, firstFailbackEnd, Number.POSITIVE_INFINITY);
+  // Failures while the restore ran that belong to a fault window still open are the fault's, not the restore's.
+  analysis.failuresBeforeRestoreReturned = failbackSpans.reduce(
+    (n, s) => n + probes.slice(s.firstFail, s.lastFail + 1).filter((p) => isFailed(p) && p.dueMs < restore.atMs).length,
+    0,
+  );
+  if (analysis.failuresBeforeRestoreReturned > 0) {
+    notes.push(`after the restore: ${plural(analysis.failuresBeforeRestoreReturned, "probe")} failed while its command ran, before it returned`);
+  }
+  if (!failbackRecovered) notes.push("after the restore: the endpoint never recovered stably before the end of the run");
+  noteWindows(notes, "restore", failbackOutages);
+  return analysis;
+}
+
+/** Notes that qualify a set of windows: a start at the first probe, unsent probes in brackets. */
+function noteWindows(notes: string[], action: "inject" | "restore", outages: readonly Outage[]): void {
+  if (outages.some((o) => o.startsAtFirstProbe)) {
+    notes.push(`after the ${action}: no probe succeeded before the outage; it starts at the first probe (its length is a lower bound)`);
+  }
+  const unsent = outages.reduce((n, o) => n + o.unsentInStartBracket + o.unsentInEndBracket, 0);
+  if (unsent > 0) notes.push(`after the ${action}: ${plural(unsent, "unsent probe")} widen the brackets`);
+}
+
+/**
+ * The VIP seen on a host outside `owners` in [fromMs, untilMs). A move needs an owner to move from:
+ * with none, what happened instead is noted and there is no move.
+ */
+function movedFrom(
+  vipEvents: readonly VipEvent[],
+  owners: readonly string[],
+  fromMs: number,
+  untilMs: number,
+  action: "inject" | "restore",
+  notes: string[],
+): { host: string; atMs: number } | null {
+  if (owners.length > 0) return firstVipMove(vipEvents, owners, fromMs, untilMs);
+  const taken = firstVipMove(vipEvents, [], fromMs, untilMs);
+  notes.push(
+    `no host held the VIP when the ${action} command started` +
+      (taken === null ? "" : `; ${taken.host} took it at ${at(taken.atMs)}`) +
+      ": no VIP move is measured",
+  );
+  return null;
+}
