@@ -39,23 +39,6 @@ export interface YamlDocument {
   fail(problems: readonly YamlProblem[]): never;
 }
 
-/**
- * A mapping whose unknown keys are errors. The message lists the keys there are; the loader puts
- * each unknown key on its own line (`hosts[0].adress: unknown key "adress" (expected one of: …)`).
- */
-export function strictMapping<T extends z.core.$ZodLooseShape>(shape: T) {
-  const known = Object.keys(shape)
-    .map((k) => JSON.stringify(k))
-    .join(", ");
-  return z.strictObject(shape, { error: (issue) => (issue.code === "unrecognized_keys" ? `expected one of: ${known}` : undefined) });
-}
-
-/** "expected <what>, got <input>" for every way a value can be wrong (the loader keeps such messages whole). */
-export const expected =
-  (what: string) =>
-  (issue: { input?: unknown }): string =>
-    `expected ${what}, got ${describeInput(issue.input)}`;
-
 /** Paths in messages: relative to the working directory when under it, else absolute. */
 export function display(file: string): string {
   const rel = relative(process.cwd(), resolve(file));

@@ -2,14 +2,13 @@ import { homedir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { z } from "zod";
 import { ipToInt } from "../common/ipv4.js";
-import { dotted, expected, strictMapping as strict, type YamlPath } from "../common/yaml-document.js";
+import { dotted, type YamlPath } from "../common/yaml-document.js";
+import { expected, strictMapping as strict, wholeNumber } from "../common/zod-input.js";
 import { describeInput, durationMs } from "../common/duration.js";
 import { ROLES } from "../model/host.js";
+import { HOST_ID, HOST_ID_HELP } from "../model/host-id.js";
 import type { Inventory, InventoryHost, JumpHost, ServiceOverride, SshSettings } from "./types.js";
 
-/** Host ids as scenarios select them: lower-case hostname characters, not a selector keyword's near miss. */
-export const HOST_ID_PATTERN = "^(?!vip-|role)[a-z0-9][a-z0-9._-]*$";
-const HOST_ID_HELP = 'a host id such as cp-1 (lower-case letters, digits, ".", "_" and "-", not starting with "vip-" or "role")';
 const INTERFACE_PATTERN = /^[a-zA-Z0-9_.:@-]{1,15}$/;
 const DNS_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
@@ -25,14 +24,7 @@ export const SSH_DEFAULTS = {
 export const HAPROXY_DEFAULTS = { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" } as const;
 export const DEFAULT_API_PORT = 6443;
 
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: expected(what) })
-    .int({ error: expected(what) })
-    .min(min, { error: expected(what) })
-    .max(max, { error: expected(what) });
-
-const port = int("a port from 1 to 65535", 1, 65535);
+const port = wholeNumber("a port from 1 to 65535", 1, 65535);
 const bool = z.boolean({ error: expected("true or false") });
 
 /** A mapping whose keys match a pattern: a bad key is named as such, not as a bad mapping. */
@@ -41,7 +33,7 @@ const record = <V extends z.ZodType>(keyPattern: RegExp, key: string, value: V, 
     error: (issue) => (issue.code === "invalid_key" ? `expected ${key}, got ${describeInput(issue.input)}` : expected(what)(issue)),
   });
 
-const hostId = (what: string) => z.string({ error: expected(what) }).regex(new RegExp(HOST_ID_PATTERN), { error: expected(what) });
+const hostId = (what: string) => z.string({ error: expected(what) }).regex(HOST_ID, { error: expected(what) });
 
 /** An IPv4 address, or a DNS name (not all digits: 10.0.0 is a broken address, not a name). */
 function isAddress(text: string): boolean {

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { cidrContains, dockerRangeOf, formatCidr, intToIp, ipToInt, parseCidr } from "../common/ipv4.js";
-import { describeInput, durationMs } from "../common/duration.js";
-import { SELECTOR_HELP, SELECTOR_PATTERN, selectorMessage, trySelector } from "./selector.js";
-import { FAULT_TYPES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "../model/scenario.js";
+import { durationMs } from "../common/duration.js";
+import { expected, strictMapping as strict, wholeNumber } from "../common/zod-input.js";
+import { rolePlural, SELECTOR_HELP, SELECTOR_PATTERN, selectorMessage, trySelector } from "./selector.js";
+import type { Role } from "../model/host.js";
+import { FAULT_TARGETS, FAULT_TYPES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "../model/scenario.js";
 
 export const DEFAULT_SUBNET = "172.30.213.0/24";
 /** Paths whose body is the plain `ok` of the apiserver's health endpoints. */
@@ -11,30 +13,6 @@ export const VIP_MOVES = ["must", "must-not", "any"] as const;
 export const SPLIT_BRAIN = ["forbid", "allow"] as const;
 export const DRAIN_STATES = ["drain", "maint"] as const;
 export const PROBE_EXPECTS = ["version", "ok"] as const;
-
-/**
- * A mapping whose unknown keys are errors. The message lists the keys there are; the loader puts
- * each unknown key on its own line (`fault.servce: unknown key "servce" (expected one of: …)`).
- */
-function strict<T extends z.core.$ZodLooseShape>(shape: T) {
-  const known = Object.keys(shape)
-    .map((k) => JSON.stringify(k))
-    .join(", ");
-  return z.strictObject(shape, { error: (issue) => (issue.code === "unrecognized_keys" ? `expected one of: ${known}` : undefined) });
-}
-
-/** "expected <what>, got <input>" for every way a value can be wrong. */
-const expected =
-  (what: string) =>
-  (issue: { input?: unknown }): string =>
-    `expected ${what}, got ${describeInput(issue.input)}`;
-
-const int = (what: string, min: number, max: number) =>
-  z
-    .number({ error: expected(what) })
-    .int({ error: expected(what) })
-    .min(min, { error: expected(what) })
-    .max(max, { error: expected(what) });
 
 const target = z
   .string({ error: expected(SELECTOR_HELP) })
@@ -97,7 +75,7 @@ const latencyBudgets = strict(
   >,
 );
 
-const count = (what: string) => int(`a whole number of ${what}, 0 or more`, 0, 1_000_000_000);
+const count = (what: string) => wholeNumber(`a whole number of ${what}, 0 or more`, 0, 1_000_000_000);
 
 /** What users write. Durations are strings ("250ms", "5s"); everything but version, name, description and fault has a default. */
 export const scenarioInput = strict({
@@ -121,9 +99,9 @@ export const scenarioInput = strict({
       .string({ error: expected("an IPv4 address") })
       .optional()
       .describe("the VIP; default .200 of the subnet's last /24; must be in the subnet's upper half (outside Docker's range)"),
-    advertInt: int("whole seconds from 1 to 255", 1, 255).prefault(1).describe("Keepalived advert_int in seconds (VRRPv2: whole seconds)"),
-    controlPlanes: int("a number of control planes from 1 to 5", 1, 5).prefault(3).describe("control-plane nodes cp-1…cp-N"),
-    loadBalancers: int("a number of load balancers from 1 to 3", 1, 3).prefault(2).describe("load balancers lb-1…lb-N (lb-1 is the VRRP master)"),
+    advertInt: wholeNumber("whole seconds from 1 to 255", 1, 255).prefault(1).describe("Keepalived advert_int in seconds (VRRPv2: whole seconds)"),
+    controlPlanes: wholeNumber("a number of control planes from 1 to 5", 1, 5).prefault(3).describe("control-plane nodes cp-1…cp-N"),
+    loadBalancers: wholeNumber("a number of load balancers from 1 to 3", 1, 3).prefault(2).describe("load balancers lb-1…lb-N (lb-1 is the VRRP master)"),
   })
     .prefault({})
     .describe("the docker lab the drill builds (or reuses) and runs on"),
@@ -147,11 +125,11 @@ export const scenarioInput = strict({
       .optional()
       .describe('version: 200 + JSON with gitVersion; ok: 200 + body "ok". Default: ok for /healthz, /livez, /readyz, else version'),
     stable: durationMs.prefault("250ms").describe("consecutive successes that make a stable recovery"),
-    maxInFlight: int("a whole number from 1 to 100000", 1, 100_000)
+    maxInFlight: wholeNumber("a whole number from 1 to 100000", 1, 100_000)
       .optional()
       .describe("probes in flight beyond which a due probe is skipped (and counted); default ceil(2 · timeout / interval) + 16"),
     keepAlive: strict({
-      connections: int("a number of connections from 1 to 32", 1, 32).describe("long-lived connections in the pool"),
+      connections: wholeNumber("a number of connections from 1 to 32", 1, 32).describe("long-lived connections in the pool"),
       interval: durationMs.prefault("100ms").describe("Δ between keep-alive probes"),
     })
       .optional()
@@ -213,17 +191,19 @@ export const scenarioInput = strict({
 
     // Host ids are checked against the topology later; roles and symbolic selectors can be checked now.
     const selector = trySelector(s.fault.target);
-    const controlPlanesOnly = s.fault.type === "backend-drain" || s.fault.type === "apiserver-unhealthy";
-    if (controlPlanesOnly && selector !== undefined && selector.kind !== "host" && !(selector.kind === "role" && selector.role === "control-plane")) {
+    const role = FAULT_TARGETS[s.fault.type];
+    if (role !== "any" && selector !== undefined && selector.kind !== "host" && !(selector.kind === "role" && selector.role === role)) {
       ctx.addIssue({
         code: "custom",
         path: ["fault", "target"],
-        message: `expected control planes for ${s.fault.type} (role:control-plane or a host id such as cp-1), got ${JSON.stringify(s.fault.target)}`,
+        message: `expected ${rolePlural(role)} for ${s.fault.type} (role:${role} or a host id such as ${LAB_HOST_EXAMPLE[role]}), got ${JSON.stringify(s.fault.target)}`,
       });
     }
   });
 
 const ms = (value: number): string => `${value} ms`;
+/** A host of each role, as the lab names them. */
+const LAB_HOST_EXAMPLE: Record<Role, string> = { "control-plane": "cp-1", "load-balancer": "lb-1" };
 
 /** The VIP when none is given: .200 of the subnet's last /24 (172.30.213.200 for 172.30.213.0/24). */
 export function defaultVip(subnet: string): string {

@@ -3,7 +3,7 @@ import { UsageError } from "../common/errors.js";
 import type { ExecTransport, Host, Role, Topology } from "../model/host.js";
 import { testHost } from "../../test/helpers/test-host.js";
 import { parseSelector, resolveTargets, SELECTOR_PATTERN, trySelector } from "./selector.js";
-import type { FaultSpec, Pick } from "../model/scenario.js";
+import { FAULT_TYPES, type FaultSpec, type Pick } from "../model/scenario.js";
 
 /** A transport that must never be used: resolving targets only reads ids and roles. */
 const transport: ExecTransport = {
@@ -110,5 +110,12 @@ describe("resolveTargets", () => {
     const error = thrown(() => resolveTargets(fault("lb-1", "first", "backend-drain"), lab, owner("lb-1")));
     expect(error.code).toBe("VIPDRILL_TARGET_ROLE");
     expect(error.message).toBe("fault.target lb-1: backend-drain acts on control planes, but lb-1 is a load-balancer");
+  });
+
+  it.each(FAULT_TYPES)("%s takes a load balancer only if it acts on any host", (type) => {
+    const spec = { type, target: "lb-1", selector: parseSelector("lb-1"), pick: "first", service: "haproxy", state: "drain" } as FaultSpec;
+    const resolve = () => ids(resolveTargets(spec, lab, owner("lb-1")));
+    if (type === "backend-drain" || type === "apiserver-unhealthy") expect(thrown(resolve).code).toBe("VIPDRILL_TARGET_ROLE");
+    else expect(resolve()).toEqual(["lb-1"]);
   });
 });

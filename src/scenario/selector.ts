@@ -1,17 +1,12 @@
 import { UsageError } from "../common/errors.js";
 import { ROLES, vipCandidateHosts, type Host, type Role, type Topology } from "../model/host.js";
-import type { FaultSpec, Selector } from "../model/scenario.js";
+import { HOST_ID, HOST_ID_PATTERN } from "../model/host-id.js";
+import { FAULT_TARGETS, type FaultSpec, type Selector } from "../model/scenario.js";
 
 export const SELECTOR_HELP = "vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1";
 
-/** Host ids as inventories and the lab name them: lower-case hostname characters. */
-const HOST_ID = /^[a-z0-9][a-z0-9._-]*$/;
-
-/**
- * The selector grammar for editors (JSON Schema `pattern`), the same as trySelector: a keyword, a
- * role, or a host id that is not a keyword's near miss ("vip-ownr", "roles:control-plane").
- */
-export const SELECTOR_PATTERN = "^(vip-owner|vip-backup|role:(control-plane|load-balancer)|(?!vip-|role)[a-z0-9][a-z0-9._-]*)$";
+/** The selector grammar for editors (JSON Schema `pattern`), the same as trySelector: a keyword, a role, or a host id. */
+export const SELECTOR_PATTERN = `^(vip-owner|vip-backup|role:(${ROLES.join("|")})|${HOST_ID_PATTERN})$`;
 
 /** Parse a target selector; undefined when it is not one. Host ids are checked for syntax only. */
 export function trySelector(text: string): Selector | undefined {
@@ -21,8 +16,7 @@ export function trySelector(text: string): Selector | undefined {
     const role = text.slice("role:".length);
     return isRole(role) ? { kind: "role", role } : undefined;
   }
-  // Not a keyword's near miss ("vip-ownr", "roles:control-plane") taken for a host id.
-  if (HOST_ID.test(text) && !text.startsWith("vip-") && !text.startsWith("role")) return { kind: "host", id: text };
+  if (HOST_ID.test(text)) return { kind: "host", id: text };
   return undefined;
 }
 
@@ -37,12 +31,12 @@ export function selectorMessage(got: string): string {
   return `expected ${SELECTOR_HELP}, got ${JSON.stringify(got)}`;
 }
 
+/** "control planes", "load balancers". */
+export const rolePlural = (role: Role): string => `${role.replace("-", " ")}s`;
+
 function isRole(text: string): text is Role {
   return (ROLES as readonly string[]).includes(text);
 }
-
-/** Faults that act on control planes only (HAProxy backends, the apiserver's health). */
-const CONTROL_PLANE_FAULTS: ReadonlySet<FaultSpec["type"]> = new Set(["backend-drain", "apiserver-unhealthy"]);
 
 /**
  * The hosts a fault acts on, from its selector and who holds the VIP at the start of the drill,
@@ -102,12 +96,13 @@ export function resolveTargets(
   if (selected.length === 0) {
     throw new UsageError("VIPDRILL_NO_TARGET", `fault.target ${fault.target}: selects no host in ${where} (hosts: ${known})`);
   }
-  if (CONTROL_PLANE_FAULTS.has(fault.type)) {
-    const wrong = selected.filter((h) => !h.roles.includes("control-plane"));
+  const role = FAULT_TARGETS[fault.type];
+  if (role !== "any") {
+    const wrong = selected.filter((h) => !h.roles.includes(role));
     if (wrong.length > 0) {
       throw new UsageError(
         "VIPDRILL_TARGET_ROLE",
-        `fault.target ${fault.target}: ${fault.type} acts on control planes, but ${wrong.map((h) => `${h.id} is a ${h.roles.join(" and ") || "host without a role"}`).join(", ")}`,
+        `fault.target ${fault.target}: ${fault.type} acts on ${rolePlural(role)}, but ${wrong.map((h) => `${h.id} is a ${h.roles.join(" and ") || "host without a role"}`).join(", ")}`,
       );
     }
   }
