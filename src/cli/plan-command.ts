@@ -15,51 +15,17 @@ import { vipCandidateHosts } from "../model/host.js";
 import type { Scenario } from "../model/scenario.js";
 import { JOURNAL_FOLLOW, SYSLOG_FILES, tailFollow } from "../observers/keepalived-observer.js";
 import { MONITOR } from "../observers/vip-observer.js";
-import { planLab, HAPROXY_BACKEND, HAPROXY_SOCKET } from "../targets/docker/docker-lab.js";
-import type { ExecTransport, Host, Topology } from "../model/host.js";
-import { hostsWithRole, systemctlService } from "../model/host.js";
+import { planLab } from "../targets/docker/docker-lab.js";
+import { plannedLabTopology } from "../targets/docker/lab-topology.js";
+import type { Topology } from "../model/host.js";
+import { hostsWithRole } from "../model/host.js";
+import { refusingTransport } from "../model/refusing-transport.js";
 import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 
-/** A transport that refuses: planning must never touch a host. */
-const noTransport = (kind: "docker" | "ssh"): ExecTransport => ({
-  kind,
-  sharesClock: kind === "docker",
-  exec: () => Promise.reject(new Error("plan does not run commands")),
-  stream: () => Promise.reject(new Error("plan does not run commands")),
-});
-
-/** The lab as it will be, without starting it. */
-function plannedLabTopology(scenario: Scenario, labName: string): Topology {
-  const plan = planLab(scenario.lab, scenario.dns, labName);
-  const hosts: Host[] = plan.nodes.map((node) => ({
-    id: node.id,
-    address: node.address,
-    roles: [node.role],
-    labels: {},
-    transport: noTransport("docker"),
-    vipInterface: plan.interface,
-    service: systemctlService,
-  }));
-  return {
-    kind: "lab",
-    name: plan.name,
-    hosts,
-    endpoint: { vip: plan.vip, port: plan.port, dns: plan.dns },
-    haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND },
-    lifecycle: {
-      kill: () => Promise.reject(new Error("plan")),
-      start: () => Promise.reject(new Error("plan")),
-      pause: () => Promise.reject(new Error("plan")),
-      unpause: () => Promise.reject(new Error("plan")),
-      state: () => Promise.resolve("running"),
-    },
-  };
-}
-
 /** An inventory's hosts, none of them contacted. */
 export function plannedInventoryTopology(inventory: Inventory): Topology {
-  return inventoryTopology(inventory, () => noTransport("ssh"));
+  return inventoryTopology(inventory, () => refusingTransport("ssh"));
 }
 
 function sshLine(inventory: Inventory, id: string): string {
@@ -175,7 +141,7 @@ export async function planCommand(files: string[], options: { labName: string; i
   const inventory = options.inventory === undefined ? undefined : await loadInventory(options.inventory);
   for (const file of targets) {
     const scenario = await loadScenario(file);
-    const topology = inventory ? plannedInventoryTopology(inventory) : plannedLabTopology(scenario, options.labName);
+    const topology = inventory ? plannedInventoryTopology(inventory) : plannedLabTopology(planLab(scenario.lab, scenario.dns, options.labName));
     process.stdout.write(`${(await describePlan(scenario, topology, inventory)).text}\n\n`);
   }
   return EXIT.pass;

@@ -4,21 +4,20 @@ import { AbortedError, LabError, UsageError, VipdrillError, errorMessage } from 
 import { sleep } from "../../common/clock.js";
 import { dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4.js";
 import type { LabSpec } from "../../model/scenario.js";
-import { systemctlService, type Host, type NodeLifecycle, type Role, type Topology } from "../../model/host.js";
+import { hostsWithRole, type NodeLifecycle, type Topology } from "../../model/host.js";
 import { DockerExecTransport } from "./docker-exec-transport.js";
 import { ensureNodeImage, type ProgressFn } from "./images.js";
 import { makeLabCertificates } from "./lab-certs.js";
 import { renderLabFiles } from "./lab-files.js";
 import { LabNodeContainer } from "./lab-node-container.js";
 import type { LabPlan } from "./lab-plan.js";
+import { containerName, labTopology } from "./lab-topology.js";
 
 export const LABEL_LAB = "vipdrill.lab";
 const LABEL_NODE = "vipdrill.node";
 const LABEL_ROLE = "vipdrill.role";
 const LABEL_OWNER = "vipdrill.owner";
 const LABEL_PLAN = "vipdrill.plan";
-export const HAPROXY_SOCKET = "/run/haproxy/admin.sock";
-export const HAPROXY_BACKEND = "kube-apiservers";
 const READY_TIMEOUT_MS = 90_000;
 
 /** Addresses: control planes at .11…, load balancers at .21…, inside Docker's range but placed by us. */
@@ -64,25 +63,6 @@ export interface LabStatus {
   network: boolean;
 }
 
-class LabHost implements Host {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly vipInterface: string;
-  constructor(
-    readonly id: string,
-    readonly address: string,
-    readonly roles: readonly Role[],
-    readonly transport: DockerExecTransport,
-    vipInterface: string,
-  ) {
-    this.labels = { container: transport.containerName };
-    this.vipInterface = vipInterface;
-  }
-  service(name: string) {
-    return systemctlService(name);
-  }
-}
-
-const containerName = (lab: string, node: string): string => `vipdrill-${lab}-${node}`;
 const networkName = (lab: string): string => `vipdrill-${lab}`;
 
 function isAlive(pid: number): boolean {
@@ -267,18 +247,6 @@ export class DockerLabProvider {
   }
 
   async #topology(plan: LabPlan): Promise<Topology> {
-    const hosts = plan.nodes.map(
-      (node) =>
-        new LabHost(
-          node.id,
-          node.address,
-          [node.role],
-          new DockerExecTransport(this.docker, containerName(plan.name, node.id)),
-          plan.interface,
-        ),
-    );
-    const cp = hosts.find((h) => h.roles.includes("control-plane"));
-    const ca = cp ? await cp.transport.exec(["cat", "/etc/vipdrill/apiserver/ca.crt"]) : undefined;
     const docker = this.docker;
     const byId = (id: string): Docker.Container => docker.getContainer(containerName(plan.name, id));
     const lifecycle: NodeLifecycle = {
@@ -295,13 +263,9 @@ export class DockerLabProvider {
         }
       },
     };
-    return {
-      kind: "lab",
-      name: plan.name,
-      hosts,
-      endpoint: { vip: plan.vip, port: plan.port, dns: plan.dns, caPem: ca?.exitCode === 0 ? ca.stdout : undefined },
-      haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND },
-      lifecycle,
-    };
+    const topology = labTopology(plan, (node) => new DockerExecTransport(docker, containerName(plan.name, node.id)), lifecycle);
+    const cp = hostsWithRole(topology.hosts, "control-plane")[0];
+    const ca = cp ? await cp.transport.exec(["cat", "/etc/vipdrill/apiserver/ca.crt"]) : undefined;
+    return ca?.exitCode === 0 ? { ...topology, endpoint: { ...topology.endpoint, caPem: ca.stdout } } : topology;
   }
 }
