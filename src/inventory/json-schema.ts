@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { inventoryInput } from "./schema.js";
+import { inventoryInput } from "./input.js";
 
 /** The JSON Schema of what users write (the schema's input side), as committed in inventories/. */
 export function inventoryJsonSchema(): string {

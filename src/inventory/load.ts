@@ -3,7 +3,7 @@ import { access, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { UsageError } from "../common/errors.js";
 import { display, parseYamlDocument, type YamlDocument, type YamlDocumentOptions, type YamlPath, type YamlProblem } from "../common/yaml-document.js";
-import { inventorySchema } from "./schema.js";
+import { inventorySchema } from "./normalise.js";
 import type { Inventory } from "./types.js";
 
 const DOCUMENT: YamlDocumentOptions = {

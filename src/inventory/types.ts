@@ -1,6 +1,6 @@
 /**
- * A validated inventory: the real hosts a drill runs against, as the zod schema in schema.ts
- * outputs it. Defaults are filled in and per-host SSH settings are merged over the file's `ssh:`.
+ * A validated inventory: the real hosts a drill runs against, as normalise.ts makes it from
+ * the file. Defaults are filled in and per-host SSH settings are merged over the file's `ssh:`.
  * Paths (identityFile, knownHostsFile, caFile) are absolute: `~` expanded, relative ones resolved
  * against the inventory file's directory.
  */
