@@ -1,6 +1,7 @@
 import { sleep, type Clock } from "../common/clock.js";
 import { AbortedError, RestoreError, VipdrillError, errorMessage } from "../common/errors.js";
 import { prepareFault, type InjectedFault } from "../faults/fault-controller.js";
+import { HostClocks } from "../host-tools/host-clocks.js";
 import { KeepalivedObserver } from "../observers/keepalived-observer.js";
 import { VipObserver } from "../observers/vip-observer.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
@@ -37,8 +38,9 @@ export interface DrillOutcome {
   /** Set when the drill did not run to the end: why. */
   error: VipdrillError | undefined;
   /**
-   * The ± of VIP event times: 1 ms where the hosts stamp events on our clock; else the slowest of a
-   * few command round trips, which bounds how late an event line can arrive.
+   * The ± of VIP event times, computed at the end (after the last clock pairing): 1 ms where the
+   * hosts share our clock; the hosts' clock pairings' ± plus the drift seen between them where they
+   * have their own; else the slowest of a few command round trips, which bounds how late a line can arrive.
    */
   observerLatencyMs: number | null;
 }
@@ -98,31 +100,40 @@ export function probeStreams(scenario: Scenario, topology: Topology): StreamSpec
  */
 export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   const { scenario, topology, timeline, clock, signal } = options;
+  const hostClocks = new HostClocks(clock);
+  let fault: InjectedFault | undefined;
+  /** Clock re-measures under way: each is bounded, and all are awaited before the ± is computed. */
+  const remeasures: Array<Promise<void>> = [];
+  const remeasure = (): void => {
+    // A host the fault cut off cannot be read until it has healed: it is skipped, not waited for.
+    const cutOff = fault?.state === "restored" ? [] : (fault?.selfHealingHosts.map((h) => h.hostId) ?? []);
+    remeasures.push(hostClocks.remeasure(topology.hosts.filter((h) => !cutOff.includes(h.id))));
+  };
   const phase = (name: PhaseName): void => {
     timeline.append({ type: "phase", phase: name, atMs: clock.nowMs() });
+    // Each host's clock is paired with ours again in the background: the drill does not wait for it.
+    remeasure();
     options.onPhase?.(name);
   };
   const checkAbort = (): void => {
     if (signal.aborted) throw new AbortedError(errorMessage(signal.reason));
   };
 
-  const vipObserver = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock);
-  const keepalived = new KeepalivedObserver(
-    hostsWithRole(topology.hosts, "load-balancer"),
-    timeline,
-    clock,
-  );
+  const vipObserver = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock, hostClocks);
+  const keepalived = new KeepalivedObserver(hostsWithRole(topology.hosts, "load-balancer"), timeline, clock, undefined, hostClocks);
   const probes = new ProbeRunner(timeline, clock);
-  let fault: InjectedFault | undefined;
   let targets: string[] = [];
   let error: VipdrillError | undefined;
   let probing = false;
-  let observerLatencyMs: number | null = null;
+  let arrivalBoundMs: number | null = null;
+  let endMs = Number.NaN;
   try {
+    // The first pairing of every host's clock, before any stamp arrives.
+    await hostClocks.remeasure(topology.hosts);
     await vipObserver.start();
     const candidates = vipCandidateHosts(topology);
     // Round trips bound the stamps only where hosts do not stamp events on our clock.
-    observerLatencyMs = VipObserver.precisionMs(candidates, candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates));
+    arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates);
     await keepalived.start();
     // Resolved and prechecked now, so a bad target fails before anything is done…
     const resolve = (): Host[] => {
@@ -133,7 +144,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     };
     let targetHosts = resolve();
     targets = targetHosts.map((h) => h.id);
-    fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock);
+    fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock, { hostClocks });
     options.onTargets?.(fault);
     checkAbort();
 
@@ -152,7 +163,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
         timeline.append({ type: "note", atMs: clock.nowMs(), message: `${scenario.fault.target} is now ${now.map((h) => h.id).join(", ")} (was ${targets.join(", ")} when the drill started)` });
         targetHosts = now;
         targets = targetHosts.map((h) => h.id);
-        fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock);
+        fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock, { hostClocks });
         options.onTargets?.(fault);
       }
     }
@@ -184,6 +195,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     }
     if (probing) await probes.stop();
     await Promise.allSettled([vipObserver.stop(), keepalived.stop()]);
+    endMs = clock.nowMs();
+    // A last pairing closes the settle phase; drift is known only now, so the ± of VIP times too.
+    remeasure();
+    await Promise.all(remeasures);
   }
-  return { targets, fault, endMs: clock.nowMs(), error, observerLatencyMs };
+  return { targets, fault, endMs, error, observerLatencyMs: vipObserver.precisionMs(arrivalBoundMs) };
 }

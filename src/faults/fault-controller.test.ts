@@ -6,13 +6,15 @@ import type { FaultSpec } from "../model/scenario.js";
 import { type ExecResult, type ExecTransport, type Host, type Topology } from "../model/host.js";
 import { testHost } from "../../test/helpers/test-host.js";
 import { exec } from "../model/command.js";
+import { HostClocks } from "../host-tools/host-clocks.js";
 import { InjectedFault } from "./fault-controller.js";
 import type { HostAction } from "./fault.js";
 
 const result = (argv: readonly string[], exitCode: number, stdout = "", timedOut = false): ExecResult => ({
   argv, exitCode, signal: null, stdout, stderr: "", durationMs: 1, timedOut,
 });
-const nowNs = (): string => String(BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n + 1n); // +1 ns: never a whole second, which reads as a date without %N
+/** A clock `aheadMs` ahead of our wall clock, as `date +%s%N` prints it. */
+const nowNs = (aheadMs = 0): string => String(BigInt(Math.round((performance.timeOrigin + performance.now() + aheadMs) * 1000)) * 1000n + 1n); // +1 ns: never a whole second, which reads as a date without %N
 
 /**
  * A host reached over a link that the fault takes down: while the link is down every command
@@ -20,13 +22,19 @@ const nowNs = (): string => String(BigInt(Math.round((performance.timeOrigin + p
  */
 class CuttableHost implements ExecTransport {
   readonly kind = "ssh" as const;
-  readonly sharesClock = true;
   readonly peerAddress = "10.0.0.1";
   linkUp = true;
   files = new Map<string, string>();
   log: string[] = [];
   timers: NodeJS.Timeout[] = [];
-  constructor(private readonly healOnTimer = true) {}
+  /** Where it has a clock of its own: how far ahead of ours it is. */
+  aheadMs = 0;
+  /** How far its clock steps as the link goes down (an NTP step while it is cut off). */
+  stepOnCutMs = 0;
+  constructor(
+    private readonly healOnTimer = true,
+    readonly sharesClock = true,
+  ) {}
 
   async exec(argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
     this.log.push(argv.join(" "));
@@ -37,14 +45,15 @@ class CuttableHost implements ExecTransport {
     if (argv[0] === "systemd-run") {
       const ms = Number(/--on-active=(\d+)ms/.exec(argv.join(" "))![1]);
       const stampFile = /> (\S+)$/.exec(argv[argv.length - 1]!)![1]!;
-      if (this.healOnTimer) this.timers.push(setTimeout(() => ((this.linkUp = true), this.files.set(stampFile, `${nowNs()} 0\n`)), ms));
+      if (this.healOnTimer) this.timers.push(setTimeout(() => ((this.linkUp = true), this.files.set(stampFile, `${nowNs(this.aheadMs)} 0\n`)), ms));
       return result(argv, 0);
     }
     if (argv.includes("vipdrill-inject")) {
       // The command runs on the host, stamps its end, and takes the link with it: no reply.
       const stampFile = /> (\S+);/.exec(argv[2]!)![1]!;
       this.linkUp = false;
-      this.files.set(stampFile, `${nowNs()} 0\n`);
+      this.aheadMs += this.stepOnCutMs;
+      this.files.set(stampFile, `${nowNs(this.aheadMs)} 0\n`);
       await new Promise((r) => setTimeout(r, options.timeoutMs ?? 1000));
       return result(argv, null as unknown as number, "", true);
     }
@@ -52,6 +61,7 @@ class CuttableHost implements ExecTransport {
       const text = this.files.get(argv[1]!);
       return text === undefined ? result(argv, 1) : result(argv, 0, text);
     }
+    if (argv.join(" ") === "date +%s%N") return result(argv, 0, `${nowNs(this.aheadMs)}\n`);
     if (argv[0] === "sh" && argv[2] === "vipdrill-probe") return result(argv, 0, "/usr/bin/systemd-run\n");
     return result(argv, 0);
   }
@@ -76,7 +86,8 @@ function setup(transport: CuttableHost) {
   const spec = { type: "link-down", target: "vip-owner", selector: { kind: "vip-owner" }, pick: "first" } as FaultSpec;
   const timeline = new Timeline();
   const clock = new MonotonicClock();
-  return { fault: new InjectedFault("f1", spec, [action], topology, timeline, clock), timeline, clock };
+  const hostClocks = new HostClocks(clock);
+  return { fault: new InjectedFault("f1", spec, [action], topology, timeline, clock, hostClocks), timeline, clock, host, hostClocks };
 }
 
 describe("a fault that cuts vipdrill's connection to its host (link pull over the SSH link)", () => {
@@ -96,6 +107,30 @@ describe("a fault that cuts vipdrill's connection to its host (link pull over th
     expect(restore.atMs - inject.atMs).toBeLessThan(1_700);
     expect(timeline.events.some((e) => e.type === "note" && /heals itself by its timer/.test(e.message))).toBe(true);
     expect(transport.linkUp).toBe(true);
+    transport.timers.forEach(clearTimeout);
+  });
+
+  it("a cut host with a clock of its own: T_f and T_r from its stamps, placed through a pairing taken once it answers again; its clock stepping while cut widens their ±", async () => {
+    const transport = new CuttableHost(true, false);
+    transport.aheadMs = 60_000;
+    transport.stepOnCutMs = 30;
+    const { fault, timeline, clock, host, hostClocks } = setup(transport);
+    await hostClocks.remeasure([host]); // the fault phase's pairing
+    const before = clock.nowMs();
+    await fault.inject(1_500, 3_000);
+    await fault.restore();
+    const inject = timeline.events.find((e): e is FaultEvent => e.type === "fault-injected")!;
+    const restore = timeline.events.find((e): e is FaultEvent => e.type === "fault-restored")!;
+    // A minute ahead and 30 ms more after the step: both stamps still land where they happened.
+    expect(inject.atMs - before).toBeGreaterThanOrEqual(0);
+    expect(inject.atMs - before).toBeLessThan(100);
+    expect(restore.atMs - inject.atMs).toBeGreaterThan(1_450);
+    expect(restore.atMs - inject.atMs).toBeLessThan(1_700);
+    // The step shows up as drift between the two pairings: ± 30 ms (less the pairings' own ±, plus the larger of them).
+    for (const event of [inject, restore]) {
+      expect(event.uncertaintyMs).toBeGreaterThan(29);
+      expect(event.uncertaintyMs).toBeLessThan(31);
+    }
     transport.timers.forEach(clearTimeout);
   });
 

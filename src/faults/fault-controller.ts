@@ -1,7 +1,7 @@
 import pRetry from "p-retry";
 import { sleep, type Clock } from "../common/clock.js";
 import { RestoreError, TransportError, UsageError, errorMessage } from "../common/errors.js";
-import { hostTimeToRunMs } from "../host-tools/host-time.js";
+import { HostClocks } from "../host-tools/host-clocks.js";
 import type { Timeline } from "../model/timeline.js";
 import type { FaultSpec } from "../model/scenario.js";
 import type { Host, Topology } from "../model/host.js";
@@ -49,6 +49,7 @@ export class InjectedFault {
     private readonly topology: Topology,
     private readonly timeline: Timeline,
     private readonly clock: Clock,
+    private readonly hostClocks: HostClocks = new HostClocks(clock),
   ) {
     this.hosts = actions.map((a) => a.host.id);
   }
@@ -122,7 +123,7 @@ export class InjectedFault {
         if (!(error instanceof TransportError)) throw error;
       }
       // No answer: the link is gone. It went when the command reached the host, about half a round trip in.
-      this.#cut.set(action.host.id, startMs + (action.host.transport.clockOffset?.uncertaintyMs ?? 0));
+      this.#cut.set(action.host.id, startMs + this.hostClocks.oneWayMs(action.host));
       return undefined;
     }
     return undefined;
@@ -207,7 +208,9 @@ export class InjectedFault {
     for (;;) {
       const stamp = await readStamp(host, deadMan.stampFile, 2_000);
       if (stamp) {
-        const atMs = hostTimeToRunMs(host.transport, stamp.epochMs, this.clock, this.clock.nowMs());
+        // It answers again: pair its clock now, so its stamps go through a pairing taken after the cut.
+        await this.hostClocks.remeasure([host]);
+        const atMs = this.hostClocks.toRunMs(host, stamp.epochMs, this.clock.nowMs());
         const problem = stamp.status === 0 ? undefined : `${host.id}: its heal script ran, but a command in it exited ${stamp.status}`;
         return { atMs, resolutionMs: stamp.resolutionMs, problem };
       }
@@ -231,7 +234,7 @@ export class InjectedFault {
       const host = this.topology.hosts.find((h) => h.id === hostId)!;
       const stamp = await readStamp(host, this.#injectStampFile(hostId), 2_000);
       if (stamp) {
-        times.push(hostTimeToRunMs(host.transport, stamp.epochMs, this.clock, this.clock.nowMs()));
+        times.push(this.hostClocks.toRunMs(host, stamp.epochMs, this.clock.nowMs()));
         resolutionMs = Math.max(resolutionMs, stamp.resolutionMs);
       } else {
         times.push(estimateMs);
@@ -239,7 +242,7 @@ export class InjectedFault {
       }
     }
     const atMs = Math.max(...times);
-    // Where T_f is a host's stamp, it is as good as that host's clock offset; where it is our own
+    // Where T_f is a host's stamp, it is as good as that host's clock pairing; where it is our own
     // send time plus half a round trip, as good as that half; a host date without %N adds half a second.
     const uncertaintyMs = atMs === pending.returnedMs ? undefined : this.#cutUncertaintyMs() + resolutionMs;
     this.timeline.append({
@@ -253,10 +256,10 @@ export class InjectedFault {
     });
   }
 
-  /** The worst clock-offset uncertainty of the hosts the fault cut off. */
+  /** The ± of times the cut hosts stamped: their worst clock pairing's, plus the drift seen between pairings. */
   #cutUncertaintyMs(): number {
-    const hosts = [...this.#cut.keys()].map((id) => this.topology.hosts.find((h) => h.id === id));
-    return Math.max(0, ...hosts.map((h) => (h?.transport.sharesClock ? 0 : (h?.transport.clockOffset?.uncertaintyMs ?? 0))));
+    const hosts = [...this.#cut.keys()].map((id) => this.topology.hosts.find((h) => h.id === id)!);
+    return this.hostClocks.uncertaintyMs(hosts) ?? 0;
   }
 
   async #disarm(): Promise<void> {
@@ -303,7 +306,8 @@ export async function prepareFault(
   topology: Topology,
   timeline: Timeline,
   clock: Clock,
-  options: { dryRun?: boolean } = {},
+  /** hostClocks: the run's, so cut hosts' stamps share its pairings (default: one of the fault's own). */
+  options: { dryRun?: boolean; hostClocks?: HostClocks } = {},
 ): Promise<InjectedFault> {
   const definition = FAULTS[spec.type] as FaultDefinition;
   if (definition.labOnly && topology.kind !== "lab") {
@@ -317,5 +321,5 @@ export async function prepareFault(
     const problems = (await Promise.all(actions.map((a) => a.precheck()))).filter((m) => m !== undefined);
     if (problems.length > 0) throw new FaultError("VIPDRILL_FAULT_PRECHECK", `cannot apply ${spec.type}: ${problems.join("; ")}`);
   }
-  return new InjectedFault(id, spec, actions, topology, timeline, clock);
+  return new InjectedFault(id, spec, actions, topology, timeline, clock, options.hostClocks);
 }

@@ -30,20 +30,29 @@ export interface ExecStream {
 }
 
 /**
- * How the host's realtime clock relates to ours: host time − our time, and how far that estimate
- * can be off (half the round trip it was measured in). Host-stamped times convert with it.
+ * The host's realtime clock read at one moment of vipdrill's monotonic clock: the host read
+ * hostEpochMs at runMs. A time the host stamped, h, is at runMs + (h − hostEpochMs) on our clock.
  */
-export interface ClockOffset {
-  offsetMs: number;
+export interface ClockPairing {
+  /** What the host's clock said, ms since the epoch. */
+  hostEpochMs: number;
+  /** When, on vipdrill's monotonic clock (ms since its origin). */
+  runMs: number;
+  /** How far the pairing can be off: half the read's round trip, plus 500 where the host's clock reads whole seconds. */
   uncertaintyMs: number;
+  /** The read's round trip (0 where the host shares our clock): about twice how long a command takes to reach the host. */
+  roundTripMs: number;
 }
 
 export interface ExecTransport {
   readonly kind: "docker" | "ssh";
-  /** The host reads the same clock as vipdrill (a container on this kernel): its timestamps need no offset. */
+  /** The host reads the same clock as vipdrill (a container on this kernel): its stamps pair with our own wall clock as they arrive. */
   readonly sharesClock: boolean;
-  /** Where the host has its own clock: the offset measured when the transport connected. */
-  readonly clockOffset?: ClockOffset;
+  /**
+   * Where the host has its own clock: its clock read when the transport last connected, with runMs
+   * on the process's monotonic scale (processMonotonicMs, in common/clock.ts); undefined if not read.
+   */
+  readonly connectPairing?: ClockPairing;
   /**
    * The address this host sees vipdrill's connection come from (SSH: the client side of
    * $SSH_CONNECTION, a jump host's address behind one); undefined where commands do not cross the

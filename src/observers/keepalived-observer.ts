@@ -2,7 +2,7 @@ import type { Clock } from "../common/clock.js";
 import type { Timeline } from "../model/timeline.js";
 import type { ExecStream, Host } from "../model/host.js";
 import { HostWatch } from "./host-watch.js";
-import { hostTimeToRunMs } from "../host-tools/host-time.js";
+import { HostClocks } from "../host-tools/host-clocks.js";
 
 /** `(VI_1) Entering MASTER STATE`, Keepalived 2.x; 1.x wrote `VRRP_Instance(VI_1) Entering …`. */
 const TRANSITION = /\(([^)]+)\)\s+Entering\s+([A-Z]+)\s+STATE/;
@@ -110,6 +110,8 @@ export class KeepalivedObserver {
     private readonly clock: Clock,
     /** Where to look when a host has no journald, in order. */
     private readonly logFiles: readonly string[] = SYSLOG_FILES,
+    /** Host stamps onto the run's clock (the runner shares one among observers and the fault). */
+    private readonly hostClocks: HostClocks = new HostClocks(clock),
   ) {
     this.#watch = new HostWatch((host) => this.#follow(host), {
       onBroken: (host, quickEnds) =>
@@ -167,7 +169,7 @@ export class KeepalivedObserver {
   #transition(host: Host, message: string, hostEpochMs: number | undefined, arrivedMs: number): void {
     const parsed = parseKeepalivedLine(message);
     if (!parsed) return;
-    this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: hostTimeToRunMs(host.transport, hostEpochMs, this.clock, arrivedMs) });
+    this.timeline.append({ type: "vrrp-state", host: host.id, ...parsed, atMs: this.hostClocks.toRunMs(host, hostEpochMs, arrivedMs) });
   }
 
   #noteOnce(host: Host, message: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MonotonicClock, sleep } from "../common/clock.js";
+import { MonotonicClock, sleep, type Clock } from "../common/clock.js";
 import { Timeline } from "../model/timeline.js";
 import type { ExecResult, ExecStream, ExecTransport, Host } from "../model/host.js";
 import { testHost } from "../../test/helpers/test-host.js";
@@ -10,7 +10,6 @@ const VIP = "10.0.0.200";
 /** A host whose `ip` state and monitor stream the test drives (a unit test of the observer's logic). */
 class FakeHost implements ExecTransport {
   readonly kind = "docker" as const;
-  readonly sharesClock = false;
   hasVip = false;
   alive = true;
   /** Its ip has no monitor (BusyBox): the stream ends as soon as it starts. */
@@ -18,6 +17,8 @@ class FakeHost implements ExecTransport {
   streams = 0;
   emit: (line: string) => void = () => undefined;
   end: () => void = () => undefined;
+  /** A container on our kernel stamps its lines with our own wall clock. */
+  constructor(readonly sharesClock = false) {}
 
   async exec(argv: readonly string[]): Promise<ExecResult> {
     const base = { argv, signal: null, stderr: "", durationMs: 1, timedOut: false };
@@ -110,5 +111,35 @@ describe("VIP observer", () => {
     const notes = timeline.events.flatMap((e) => (e.type === "note" ? [e.message] : []));
     expect(notes).toEqual(["lb-1: `env TZ=UTC ip -ts -o monitor address link` ended as soon as it started, 3 times in a row, so the VIP on lb-1 is not observed from here on (BusyBox's ip has no monitor: install iproute2)"]);
     await observer.stop();
+  });
+
+  it("a step of the wall clock mid-run, an hour either way, moves no VIP time (a host that shares our clock stamps its lines with it)", async () => {
+    const epochMs = Date.UTC(2026, 10, 25, 5, 27, 27);
+    const clock = { monoMs: 0, wallStepMs: 0, originNs: 0n, originEpochMs: epochMs } as Clock & { monoMs: number; wallStepMs: number };
+    clock.nowMs = () => clock.monoMs;
+    clock.wallNowMs = () => epochMs + clock.monoMs + clock.wallStepMs;
+    const lb = new FakeHost(true);
+    const timeline = new Timeline();
+    const observer = new VipObserver([hostOf("lb-1", lb)], VIP, timeline, clock);
+    await observer.start();
+    /** `ip -ts -o monitor` as the host prints it at our monotonic atMs, the line reaching us 40 ms later. */
+    const emitAt = (atMs: number, line: string): void => {
+      clock.monoMs = atMs;
+      const stamp = new Date(clock.wallNowMs()).toISOString().replace(/Z$/, "000");
+      clock.monoMs = atMs + 40;
+      lb.emit(`[${stamp}] ${line}`);
+    };
+    emitAt(1_000, `2: eth0    inet ${VIP}/24 scope global secondary eth0`);
+    clock.wallStepMs = 3_600_000; // NTP steps the wall clock an hour ahead
+    emitAt(2_000, `Deleted 2: eth0    inet ${VIP}/24 scope global secondary eth0`);
+    clock.wallStepMs = -3_600_000; // and two hours back
+    emitAt(3_000, `2: eth0    inet ${VIP}/24 scope global secondary eth0`);
+    await observer.stop();
+    expect(timeline.events.flatMap((e) => (e.type === "vip-added" || e.type === "vip-removed" ? [[e.type, e.atMs]] : []))).toEqual([
+      ["vip-added", 1_000],
+      ["vip-removed", 2_000],
+      ["vip-added", 3_000],
+    ]);
+    expect(observer.precisionMs(null)).toBe(1);
   });
 });

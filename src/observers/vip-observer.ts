@@ -4,7 +4,7 @@ import type { Timeline } from "../model/timeline.js";
 import type { ExecStream, Host } from "../model/host.js";
 import { interfaceNames } from "../host-tools/interfaces.js";
 import { HostWatch } from "./host-watch.js";
-import { hostTimeToRunMs, hostTimeUncertaintyMs } from "../host-tools/host-time.js";
+import { HostClocks } from "../host-tools/host-clocks.js";
 import { linkCarries, parseIpMonitorLine, parseMonitorTimestamp } from "../host-tools/ip-monitor.js";
 
 /** -ts: each event carries the host's own timestamp, printed in UTC. */
@@ -42,6 +42,8 @@ export class VipObserver {
     private readonly vip: string,
     private readonly timeline: Timeline,
     private readonly clock: Clock,
+    /** Host stamps onto the run's clock (the runner shares one among observers and the fault). */
+    private readonly hostClocks: HostClocks = new HostClocks(clock),
   ) {}
 
   /** Current holders, per the events seen so far. */
@@ -116,7 +118,7 @@ export class VipObserver {
     else return;
     const stamp = parseMonitorTimestamp(line);
     if (this.#cut.has(host.id)) return;
-    this.#update(host.id, state, hostTimeToRunMs(host.transport, stamp?.epochMs, this.clock, arrivedMs));
+    this.#update(host.id, state, this.hostClocks.toRunMs(host, stamp?.epochMs, arrivedMs));
   }
 
   #update(id: string, state: HostVipState, atMs: number): void {
@@ -127,12 +129,13 @@ export class VipObserver {
   }
 
   /**
-   * The ± of VIP event times: 1 ms (ip -ts stamps) plus the clock offset's uncertainty where hosts
-   * stamp events on a clock we can convert; else how late lines can arrive.
+   * The ± of VIP event times so far: how far the hosts' stamps can be off on our clock (their
+   * pairings' ± and drift; ip -ts stamps have µs); where a host's cannot be placed, arrivalBoundMs
+   * (how late a line can arrive). Ask at the end of the drill: drift is known only then.
    */
-  static precisionMs(hosts: readonly Host[], arrivalBoundMs: number | null): number | null {
-    const uncertainty = hostTimeUncertaintyMs(hosts);
-    return uncertainty === null ? arrivalBoundMs : Math.ceil((1 + uncertainty) * 10) / 10;
+  precisionMs(arrivalBoundMs: number | null): number | null {
+    const uncertaintyMs = this.hostClocks.uncertaintyMs(this.hosts);
+    return uncertaintyMs === null ? arrivalBoundMs : Math.ceil(uncertaintyMs * 10) / 10;
   }
 
   /**

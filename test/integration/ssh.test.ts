@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { sleep } from "../../src/common/clock.js";
+import { MonotonicClock, processMonotonicMs, sleep } from "../../src/common/clock.js";
+import { HostClocks } from "../../src/host-tools/host-clocks.js";
 import { TransportError } from "../../src/common/errors.js";
 import { exec } from "../../src/model/command.js";
 import { deadManCommands, deadManNames, parseStamp } from "../../src/faults/dead-man.js";
@@ -166,15 +167,37 @@ describe.sequential("SSH exec transport (real sshd in the lab)", () => {
     expect(lines.at(-1)).toBe("only");
   });
 
-  it("clock offset and peer address: the containers share our clock; we come from the lab bridge", async () => {
+  it("clock pairing and peer address: the containers share our clock; we come from the lab bridge", async () => {
     const t = transport("cp-1");
     await t.connect();
-    const offset = t.clockOffset!;
-    console.log(`clock offset ${offset.offsetMs.toFixed(3)} ms ± ${offset.uncertaintyMs.toFixed(3)} ms`);
-    expect(Math.abs(offset.offsetMs)).toBeLessThanOrEqual(offset.uncertaintyMs + 5);
+    const pairing = t.connectPairing!;
+    // The host read its clock at pairing.runMs on the process's monotonic scale; it shares our wall
+    // clock, so that read is our wall clock then, to within the pairing's ±.
+    const ourWallThenMs = Date.now() - (processMonotonicMs() - pairing.runMs);
+    const offsetMs = pairing.hostEpochMs - ourWallThenMs;
+    console.log(`clock pairing: offset ${offsetMs.toFixed(3)} ms ± ${pairing.uncertaintyMs.toFixed(3)} ms (round trip ${pairing.roundTripMs.toFixed(3)} ms)`);
+    expect(Math.abs(offsetMs)).toBeLessThanOrEqual(pairing.uncertaintyMs + 5);
     expect(t.peerAddress).toBe(lab.plan.gateway);
     expect(t.kind).toBe("ssh");
     expect(t.sharesClock).toBe(false);
+  });
+
+  it("HostClocks pairs a real host through exec (sudo and all) and places its stamps on the run's clock", async () => {
+    const clock = new MonotonicClock();
+    const drill = transport("cp-2", { user: "drill", sudo: true });
+    const cp2 = { ...node("cp-2"), transport: drill };
+    const clocks = new HostClocks(clock);
+    await clocks.remeasure([cp2]);
+    await clocks.remeasure([cp2]);
+    const uncertaintyMs = clocks.uncertaintyMs([cp2])!;
+    expect(uncertaintyMs).toBeGreaterThan(0);
+    expect(uncertaintyMs).toBeLessThan(50);
+    // A stamp the host takes now lands now on our clock, within the ±.
+    const stamp = await drill.exec(["date", "+%s%N"]);
+    const arrivedMs = clock.nowMs();
+    const atMs = clocks.toRunMs(cp2, Number(BigInt(stamp.stdout.trim()) / 1000n) / 1000, arrivedMs);
+    expect(atMs).toBeLessThanOrEqual(arrivedMs);
+    expect(arrivedMs - atMs).toBeLessThan(stamp.durationMs + uncertaintyMs);
   });
 
   it("user drill with sudo runs as root; drill-pw, whose sudo wants a password, is refused", async () => {

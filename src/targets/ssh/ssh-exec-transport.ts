@@ -13,7 +13,9 @@ import { TransportError, errorMessage } from "../../common/errors.js";
 import { shellJoin, shellQuote } from "../../common/shell-quote.js";
 import { splitLines } from "../../common/split-lines.js";
 import type { InventoryHost, JumpHost } from "../../inventory/types.js";
-import type { ClockOffset, ExecOptions, ExecResult, ExecStream, ExecTransport } from "../../model/host.js";
+import { processMonotonicMs } from "../../common/clock.js";
+import { measureClockPairing } from "../../host-tools/clock-pairing.js";
+import type { ClockPairing, ExecOptions, ExecResult, ExecStream, ExecTransport } from "../../model/host.js";
 import {
   appendKnownHost,
   fingerprintSha256,
@@ -37,8 +39,6 @@ const KILL_TIMEOUT_MS = 5_000;
 /** SSH_OPEN_CONNECT_FAILED: what sshd answers a session open with when MaxSessions are taken. */
 const CONNECT_FAILED = 2;
 const OPEN_ATTEMPTS = 12;
-const CLOCK_SAMPLES = 5;
-const CLOCK_COMMAND = "sh -c 'while read -r _; do date +%s%N; done'";
 const DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
 /** The first stdout line is the command's pid, so a timeout or stop() can end it on the host. */
 const PID_WRAPPER = ["sh", "-c", 'echo "$$"; exec "$@"', "vipdrill"];
@@ -112,15 +112,13 @@ class Slots {
   }
 }
 
-const wallNowMs = (): number => performance.timeOrigin + performance.now();
-
 const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** Runs argv on one host over a single reused SSH connection. */
 export class SshExecTransport implements ExecTransport {
   readonly kind = "ssh" as const;
   readonly sharesClock = false;
-  #clockOffset?: ClockOffset;
+  #connectPairing?: ClockPairing;
   #peerAddress?: string;
   readonly #options: SshTransportOptions;
   readonly #slots: Slots;
@@ -139,9 +137,9 @@ export class SshExecTransport implements ExecTransport {
     return this.host.id;
   }
 
-  /** Host clock − ours, measured at each connect (undefined until connected, or where `date +%s%N` does not work). */
-  get clockOffset(): ClockOffset | undefined {
-    return this.#clockOffset;
+  /** The host's clock read at the latest connect, on the process's monotonic scale (undefined until connected, or where `date` cannot be read). */
+  get connectPairing(): ClockPairing | undefined {
+    return this.#connectPairing;
   }
 
   /** The client address in $SSH_CONNECTION: this machine, or the jump host, as the host sees it. */
@@ -161,7 +159,7 @@ export class SshExecTransport implements ExecTransport {
     return `${s.user}@${this.host.address}:${s.port}${via}`;
   }
 
-  /** Connect now (TCP, handshake, host key, auth, then clock offset, peer address and sudo check). Idempotent. */
+  /** Connect now (TCP, handshake, host key, auth, then clock pairing, peer address and sudo check). Idempotent. */
   async connect(): Promise<void> {
     await this.#ensureLink();
   }
@@ -602,17 +600,19 @@ export class SshExecTransport implements ExecTransport {
     return key;
   }
 
-  /** Peer address, clock offset, sudo: measured once per connection. */
+  /** Peer address, clock pairing, sudo: measured once per connection. */
   async #afterConnect(link: Link): Promise<void> {
     const s = this.host.ssh;
     const peer = await this.#internal(link, 'echo "$SSH_CONNECTION"');
     const client = peer.stdout.trim().split(/\s+/)[0];
     if (client) this.#peerAddress = client;
-    const offset = await this.#measureClock(link).catch((error: unknown) => {
-      this.#debug(`clock offset not measured: ${errorMessage(error)}`);
-      return undefined;
-    });
-    if (offset) this.#clockOffset = offset;
+    // The clock is read without sudo or the pid wrapper, straight on this link: the shortest round trip.
+    const pairing = await measureClockPairing(
+      (argv, options) => this.#run(link, shellJoin(argv), { timeoutMs: options.timeoutMs ?? KILL_TIMEOUT_MS, pidLine: false, display: argv }),
+      processMonotonicMs,
+    );
+    if (pairing) this.#connectPairing = pairing;
+    else this.#debug("clock not paired: `date +%s%N` gave no time");
     if (s.sudo) {
       const check = await this.#internal(link, "sudo -n true");
       if (check.exitCode !== 0) {
@@ -620,39 +620,6 @@ export class SshExecTransport implements ExecTransport {
         const said = check.timedOut ? `no answer within ${seconds(KILL_TIMEOUT_MS)}` : output || `exit ${check.exitCode ?? "?"}`;
         throw this.#error("VIPDRILL_SSH_SUDO", `\`sudo -n true\` failed (${said}): ${sudoAdvice(said, s.user)}`);
       }
-    }
-  }
-
-  /** A few host-clock reads over one channel; the one with the shortest round trip wins. */
-  async #measureClock(link: Link): Promise<ClockOffset> {
-    const { channel, release } = await this.#open(link, CLOCK_COMMAND, [CLOCK_COMMAND]);
-    try {
-      const samples: ClockOffset[] = [];
-      const split = splitLines((line) => pending?.(line));
-      let pending: ((line: string) => void) | undefined;
-      channel.on("data", split);
-      channel.stderr.resume();
-      for (let i = 0; i < CLOCK_SAMPLES; i++) {
-        const sentAt = wallNowMs();
-        const line = await withTimeout(
-          new Promise<string>((resolve) => {
-            pending = resolve;
-            channel.write("\n");
-          }),
-          KILL_TIMEOUT_MS,
-        );
-        const receivedAt = wallNowMs();
-        if (!/^\d{15,}$/.test(line.trim())) throw new Error(`date +%s%N printed "${line.trim()}"`);
-        const hostMs = Number(BigInt(line.trim()) / 1000n) / 1000;
-        const rtt = receivedAt - sentAt;
-        samples.push({ offsetMs: hostMs - (sentAt + rtt / 2), uncertaintyMs: rtt / 2 });
-      }
-      samples.sort((a, b) => a.uncertaintyMs - b.uncertaintyMs);
-      return samples[0]!;
-    } finally {
-      channel.end();
-      channel.close();
-      release();
     }
   }
 
