@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import { performance } from "node:perf_hooks";
 import { splitLines } from "../../common/split-lines.js";
 import type { ExecOptions, ExecResult, ExecStream, ExecTransport } from "../../model/host.js";
+import { PidLine, withPidFirst } from "../pid-line.js";
 
 const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
@@ -73,7 +74,7 @@ export class DockerExecTransport implements ExecTransport {
     // The first line is the command's pid, so stop() can end it: closing the attach connection
     // alone leaves the process running until its next write.
     const exec = await container.exec({
-      Cmd: ["sh", "-c", 'echo "$$"; exec "$@"', "vipdrill-stream", ...argv],
+      Cmd: withPidFirst("vipdrill-stream", argv),
       AttachStdout: true,
       AttachStderr: true,
       Tty: false,
@@ -83,12 +84,8 @@ export class DockerExecTransport implements ExecTransport {
     const sink = new PassThrough();
     this.docker.modem.demuxStream(stream, out, sink);
     sink.resume();
-    let pid: string | undefined;
-    const lines = splitLines((line) => {
-      if (pid === undefined) pid = line.trim();
-      else onLine(line);
-    });
-    out.on("data", lines);
+    const pidLine = new PidLine(splitLines(onLine));
+    out.on("data", pidLine.write);
     const done = new Promise<void>((resolve) => {
       stream.on("end", () => resolve());
       stream.on("close", () => resolve());
@@ -97,7 +94,8 @@ export class DockerExecTransport implements ExecTransport {
     return {
       done,
       stop: async () => {
-        if (pid && /^\d+$/.test(pid)) await this.exec(["kill", pid], { timeoutMs: 5_000 }).catch(() => undefined);
+        const pid = pidLine.pid;
+        if (pid) await this.exec(["kill", pid], { timeoutMs: 5_000 }).catch(() => undefined);
         stream.destroy();
         await done;
       },
