@@ -2,7 +2,7 @@ import { sleep, type Clock } from "../common/clock.js";
 import { AbortedError, RestoreError, VipdrillError, errorMessage } from "../common/errors.js";
 import { prepareFault, type InjectedFault } from "../faults/fault-controller.js";
 import { HostClocks } from "../host-tools/host-clocks.js";
-import { KeepalivedObserver } from "../observers/keepalived-observer.js";
+import { KeepalivedObserver, SYSLOG_FILES } from "../observers/keepalived-observer.js";
 import { VipObserver } from "../observers/vip-observer.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
 import { resolveTargets } from "../scenario/selector.js";
@@ -120,7 +120,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   };
 
   const vipObserver = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock, hostClocks);
-  const keepalived = new KeepalivedObserver(hostsWithRole(topology.hosts, "load-balancer"), timeline, clock, undefined, hostClocks);
+  const keepalived = new KeepalivedObserver(hostsWithRole(topology.hosts, "load-balancer"), timeline, clock, SYSLOG_FILES, hostClocks);
   const probes = new ProbeRunner(timeline, clock);
   let targets: string[] = [];
   let error: VipdrillError | undefined;
