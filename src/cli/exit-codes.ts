@@ -1,6 +1,7 @@
+import type { ExitClass } from "../common/error-codes.js";
 import { VipdrillError } from "../common/errors.js";
 
-/** vipdrill's exit codes. They live here only; the README's table is generated from the same words. */
+/** vipdrill's exit codes. They live here only; the README's "Exit codes" table says the same (kept by hand). */
 export const EXIT = {
   /** Every budget held. */
   pass: 0,
@@ -22,22 +23,18 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** The exit code of each exit class of the error catalogue (common/error-codes.ts). */
+const EXIT_OF_CLASS: Record<ExitClass, ExitCode> = {
+  usage: EXIT.usage,
+  lab: EXIT.lab,
+  fault: EXIT.fault,
+  aborted: EXIT.aborted,
+  restore: EXIT.restoreFailed,
+  internal: EXIT.internal,
+};
+
 export function exitCodeOf(error: unknown): ExitCode {
-  if (!(error instanceof VipdrillError)) return EXIT.internal;
-  switch (error.category) {
-    case "usage":
-      return EXIT.usage;
-    case "lab":
-      return EXIT.lab;
-    case "fault":
-      return EXIT.fault;
-    case "aborted":
-      return EXIT.aborted;
-    case "restore":
-      return EXIT.restoreFailed;
-    case "internal":
-      return EXIT.internal;
-  }
+  return error instanceof VipdrillError ? EXIT_OF_CLASS[error.category] : EXIT.internal;
 }
 
 /** When several scenarios run, the exit code is the most serious outcome. */
