@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, exitClassOf } from "./error-codes.js";
+import { ERROR_CODES } from "./error-codes.js";
 import { FaultEffectError, LabError, TransportError, UsageError, VipdrillError } from "./errors.js";
 
 const SRC = join(import.meta.dirname, "..");
@@ -60,12 +60,5 @@ describe("the error catalogue", () => {
     ];
     // Thrown anyway, each exits as its code says.
     expect(wrong().map((error) => error.category)).toEqual(["internal", "lab", "usage", "fault", "usage"]);
-  });
-
-  it("takes a code it does not know, from an unchecked string, for a bug", () => {
-    expect(exitClassOf("VIPDRILL_NO_SUCH_CODE")).toBe("internal");
-    expect(exitClassOf("toString")).toBe("internal");
-    const unchecked: string = "VIPDRILL_NO_SUCH_CODE";
-    expect(new TransportError(unchecked, "lb-1", "x").category).toBe("internal");
   });
 });

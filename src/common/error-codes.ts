@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   VIPDRILL_INVENTORY_UNREADABLE: { exit: "usage", summary: "an inventory file that cannot be read" },
   VIPDRILL_INVENTORY_HOST: { exit: "usage", summary: "a host id the inventory does not have" },
   VIPDRILL_INVENTORY_JUMP: { exit: "usage", summary: "jump hosts that form a loop" },
+  VIPDRILL_KUBECONFIG_INVALID: { exit: "usage", summary: "a kubeconfig that cannot be read or used (malformed, no credentials vipdrill can use)" },
   VIPDRILL_DURATION_INVALID: { exit: "usage", summary: "a duration that is not one (250ms, 5s, 1m)" },
   VIPDRILL_SELECTOR_INVALID: { exit: "usage", summary: "a fault target that is not a selector" },
   VIPDRILL_NO_VIP_OWNER: { exit: "usage", summary: "fault.target vip-owner while no host holds the VIP" },
@@ -87,7 +88,3 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 /** The codes of one exit class: CodeOf<"usage"> is every code whose `exit` is "usage". */
 export type CodeOf<E extends ExitClass> = { [C in ErrorCode]: (typeof ERROR_CODES)[C]["exit"] extends E ? C : never }[ErrorCode];
 
-/** The exit class of a code; a code missing from the catalogue (from an unchecked string) is a bug. */
-export function exitClassOf(code: string): ExitClass {
-  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode].exit : "internal";
-}

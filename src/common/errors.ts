@@ -1,4 +1,4 @@
-import { exitClassOf, type CodeOf, type ErrorCode, type ExitClass } from "./error-codes.js";
+import { ERROR_CODES, type CodeOf, type ErrorCode, type ErrorCodeEntry, type ExitClass } from "./error-codes.js";
 
 /**
  * Every error vipdrill shows a user is a VipdrillError: a stable code from the catalogue
@@ -19,7 +19,8 @@ export class VipdrillError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, typeof categoryOrOptions === "object" ? categoryOrOptions : options);
-    this.category = exitClassOf(code);
+    // A code cast past the type check is a bug, and must not turn this error into a TypeError.
+    this.category = (ERROR_CODES[code] as ErrorCodeEntry | undefined)?.exit ?? "internal";
   }
 }
 
@@ -47,22 +48,15 @@ export class LabError extends VipdrillError {
   }
 }
 
-/**
- * A code literal must be one of Allowed; a plain `string` passes, because
- * src/targets/ssh/ssh-exec-transport.ts still types the code of its #error as one (an unknown code is
- * then an internal error at run time). Use Allowed instead once that is typed.
- */
-type Checked<C extends string, Allowed extends string> = string extends C ? C : Allowed;
-
 /** A host could not be reached through its transport (SSH connect, auth, host key, lost connection). */
-export class TransportError<C extends string = CodeOf<"lab">> extends LabError {
+export class TransportError extends LabError {
   constructor(
-    code: Checked<C, CodeOf<"lab">>,
+    code: CodeOf<"lab">,
     readonly hostId: string,
     message: string,
     options?: ErrorOptions,
   ) {
-    super(code as CodeOf<"lab">, message, options);
+    super(code, message, options);
   }
 }
 
