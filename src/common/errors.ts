@@ -48,15 +48,22 @@ export class LabError extends VipdrillError {
   }
 }
 
+/**
+ * A code literal must be one of Allowed; a plain `string` would pass. Nothing passes one any more:
+ * drop this, and TransportError's type parameter, together with the cast it makes necessary in
+ * src/targets/ssh/ssh-pool.ts (`error as TransportError`).
+ */
+type Checked<C extends string, Allowed extends string> = string extends C ? C : Allowed;
+
 /** A host could not be reached through its transport (SSH connect, auth, host key, lost connection). */
-export class TransportError extends LabError {
+export class TransportError<C extends string = CodeOf<"lab">> extends LabError {
   constructor(
-    code: CodeOf<"lab">,
+    code: Checked<C, CodeOf<"lab">>,
     readonly hostId: string,
     message: string,
     options?: ErrorOptions,
   ) {
-    super(code, message, options);
+    super(code as CodeOf<"lab">, message, options);
   }
 }
 
