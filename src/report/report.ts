@@ -8,6 +8,7 @@ import { packageRoot } from "../common/package-root.js";
 import { FRESH_STREAM, type TimelineEvent } from "../model/timeline.js";
 import type { Scenario } from "../model/scenario.js";
 import type { Topology } from "../model/host.js";
+import { renderHtml } from "./html/html-report.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import type { Outage } from "../analysis/types.js";
@@ -147,7 +148,7 @@ function reportOutage(o: Outage): ReportOutage {
   };
 }
 
-/** reports/<time>-<scenario>/: report.json, summary.md, junit.xml. Returns the directory. */
+/** reports/<time>-<scenario>/: report.json, summary.md, junit.xml, report.html. Returns the directory. */
 export async function writeReport(report: Report, reportsDir: string): Promise<string> {
   const stamp = report.startedAt.replace(/[:.]/g, "-").replace(/-\d{3}Z$/, "Z");
   const dir = join(reportsDir, `${stamp}-${report.scenario.name}`);
@@ -156,6 +157,7 @@ export async function writeReport(report: Report, reportsDir: string): Promise<s
     writeFile(join(dir, "report.json"), `${JSON.stringify(report, null, 1)}\n`),
     writeFile(join(dir, "summary.md"), renderMarkdown(report)),
     writeFile(join(dir, "junit.xml"), renderJunit(report)),
+    writeFile(join(dir, "report.html"), renderHtml(report)),
   ]);
   return dir;
 }
