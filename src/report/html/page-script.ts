@@ -308,6 +308,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
   window.addEventListener("afterprint", fit);
   var resizing = 0;
   window.addEventListener("resize", function () { cancelAnimationFrame(resizing); resizing = requestAnimationFrame(fit); });
-  window.vipdrillReadyMs = performance.now();
+  // uPlot draws in a microtask after each chart is made: this one runs after all of them.
+  queueMicrotask(function () { window.vipdrillReadyMs = performance.now(); });
 })();
 `;

@@ -9,29 +9,29 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
 describe("probe buckets", () => {
   it("buckets are Δ on short runs and grow on a 1-2-5 ladder of Δ to stay within the limit", () => {
     expect(bucketSizeMs(20_000, 10)).toBe(10);
-    // 10 min at 5 ms: 100 ms buckets would be 6,000, over the 5,000 limit; 250 ms makes 2,400.
-    expect(bucketSizeMs(600_000, 5)).toBe(250);
-    expect(bucketSizeMs(3_600_000, 5)).toBe(1000);
+    // 10 min at 5 ms: 50 ms buckets would be 12,000, over the 10,000 limit; 100 ms makes 6,000.
+    expect(bucketSizeMs(600_000, 5)).toBe(100);
+    expect(bucketSizeMs(3_600_000, 5)).toBe(500);
     expect(Math.ceil(3_600_000 / bucketSizeMs(3_600_000, 5))).toBeLessThanOrEqual(MAX_BUCKETS);
     expect(() => bucketSizeMs(1000, 0)).toThrow(/positive/);
   });
 
   it("a 10 min drill at 200/s: every failed probe shows in its bucket and kind, however many successes share it", () => {
-    // One failure every 7.3 s, cycling through every kind: each alone among 49 successes in its bucket.
+    // One failure every 7.3 s, cycling through every kind: each alone among 19 successes in its bucket.
     const fail = Array.from({ length: 80 }, (_, i) => {
       const dueMs = 1000 + i * 7300;
       return [dueMs, dueMs + 5, PROBE_ERROR_KINDS[i % PROBE_ERROR_KINDS.length]!] as const;
     });
     const events = probes({ from: 0, to: 600_000, intervalMs: 5, fail });
     const b = bucketProbes(events, { stream: "fresh", endMs: 600_000, intervalMs: 5 });
-    expect(b.count).toBe(2400);
+    expect(b.count).toBe(6000);
     expect(b.outcomes.map((o) => o.outcome)).toEqual(["ok", ...PROBE_ERROR_KINDS]);
     const failed = events.filter((e): e is ProbeEvent => e.type === "probe" && e.outcome !== "ok");
     expect(failed).toHaveLength(80);
     for (const p of failed) {
       const row = b.outcomes.find((o) => o.outcome === p.outcome)!;
       expect(row.counts[Math.floor(p.dueMs / b.bucketMs)], `${p.outcome} at ${p.dueMs} ms`).toBe(1);
-      expect(b.outcomes[0]!.counts[Math.floor(p.dueMs / b.bucketMs)]).toBe(49);
+      expect(b.outcomes[0]!.counts[Math.floor(p.dueMs / b.bucketMs)]).toBe(19);
     }
     for (const row of b.outcomes.slice(1)) expect(sum(row.counts)).toBe(10);
   });
