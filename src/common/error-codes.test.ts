@@ -41,8 +41,6 @@ describe("the error catalogue", () => {
     expect(new TransportError("VIPDRILL_SSH_LOST", "lb-1", "x").category).toBe("lab");
     expect(new FaultEffectError("VIPDRILL_INJECT_FAILED", "x").category).toBe("fault");
     expect(new VipdrillError("VIPDRILL_INTERNAL", "x").category).toBe("internal");
-    // Until fault-controller.ts throws FaultEffectError, its UsageError subclass must still exit as a fault.
-    expect(new UsageError("VIPDRILL_FAULT_NO_EFFECT", "x").category).toBe("fault");
   });
 
   it("does not compile an unknown code, or a code of another class (tsc checks each @ts-expect-error)", () => {

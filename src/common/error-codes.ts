@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   VIPDRILL_DURATION_INVALID: { exit: "usage", summary: "a duration that is not one (250ms, 5s, 1m)" },
   VIPDRILL_SELECTOR_INVALID: { exit: "usage", summary: "a fault target that is not a selector" },
   VIPDRILL_NO_VIP_OWNER: { exit: "usage", summary: "fault.target vip-owner while no host holds the VIP" },
+  VIPDRILL_SELECTOR_TOPOLOGY: { exit: "usage", summary: "a fault target that the topology has no such thing for (kube-vip-leader on Keepalived)" },
+  VIPDRILL_NO_LEASE_HOLDER: { exit: "usage", summary: "fault.target kube-vip-leader while nobody holds kube-vip's Lease" },
   VIPDRILL_SEVERAL_VIP_OWNERS: { exit: "usage", summary: "fault.target vip-owner while several hosts hold the VIP" },
   VIPDRILL_UNKNOWN_HOST: { exit: "usage", summary: "a fault target naming a host the topology does not have" },
   VIPDRILL_NO_TARGET: { exit: "usage", summary: "a fault target that selects no host" },

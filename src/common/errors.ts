@@ -9,32 +9,21 @@ export class VipdrillError extends Error {
   override readonly name: string = "VipdrillError";
   /** The code's exit class, from the catalogue. */
   readonly category: ExitClass;
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions);
-  /** @deprecated The catalogue gives the category; drop the argument (src/engine/runner.ts still passes it). */
-  constructor(code: ErrorCode, message: string, category: ExitClass, options?: ErrorOptions);
   constructor(
     readonly code: ErrorCode,
     message: string,
-    categoryOrOptions?: ExitClass | ErrorOptions,
     options?: ErrorOptions,
   ) {
-    super(message, typeof categoryOrOptions === "object" ? categoryOrOptions : options);
+    super(message, options);
     // A code cast past the type check is a bug, and must not turn this error into a TypeError.
     this.category = (ERROR_CODES[code] as ErrorCodeEntry | undefined)?.exit ?? "internal";
   }
 }
 
-/**
- * Codes src/faults/fault-controller.ts still throws through its FaultError, a UsageError, though they
- * are not usage codes; their exit class comes from the catalogue all the same. Remove once it throws
- * LabError for VIPDRILL_DEAD_MAN and FaultEffectError for the others.
- */
-type AwaitingConversion = "VIPDRILL_DEAD_MAN" | "VIPDRILL_INJECT_FAILED" | "VIPDRILL_FAULT_NO_EFFECT";
-
 /** A scenario, inventory or command line that cannot be used as given. */
 export class UsageError extends VipdrillError {
   override readonly name = "UsageError";
-  constructor(code: CodeOf<"usage"> | AwaitingConversion, message: string, options?: ErrorOptions) {
+  constructor(code: CodeOf<"usage">, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }
 }
@@ -48,22 +37,15 @@ export class LabError extends VipdrillError {
   }
 }
 
-/**
- * A code literal must be one of Allowed; a plain `string` would pass. Nothing passes one any more:
- * drop this, and TransportError's type parameter, together with the cast it makes necessary in
- * src/targets/ssh/ssh-pool.ts (`error as TransportError`).
- */
-type Checked<C extends string, Allowed extends string> = string extends C ? C : Allowed;
-
 /** A host could not be reached through its transport (SSH connect, auth, host key, lost connection). */
-export class TransportError<C extends string = CodeOf<"lab">> extends LabError {
+export class TransportError extends LabError {
   constructor(
-    code: Checked<C, CodeOf<"lab">>,
+    code: CodeOf<"lab">,
     readonly hostId: string,
     message: string,
     options?: ErrorOptions,
   ) {
-    super(code as CodeOf<"lab">, message, options);
+    super(code, message, options);
   }
 }
 

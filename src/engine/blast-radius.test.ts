@@ -13,7 +13,7 @@ const topology = (cps: number, lbs: number): Topology => ({
   name: "staging",
   hosts: [...Array.from({ length: cps }, (_, i) => host(`cp-${i + 1}`, "control-plane")), ...Array.from({ length: lbs }, (_, i) => host(`lb-${i + 1}`, "load-balancer"))],
   endpoint: { vip: "192.0.2.10", port: 6443, dns: "api" },
-  haproxy: { socket: "/s", backend: "b" },
+  haproxy: { socket: "/s", backend: "b" }, vipManager: "keepalived",
 });
 const pick = (t: Topology, ids: string[]): Host[] => t.hosts.filter((h) => ids.includes(h.id));
 const spec = (target: string, pickMode: FaultSpec["pick"] = "all"): FaultSpec =>

@@ -3,6 +3,7 @@ import { AbortedError, LabError } from "../common/errors.js";
 import { parseShowStat, runtimeCommand } from "../host-tools/haproxy-runtime.js";
 import { linkCarries, parseIpMonitorLine } from "../host-tools/ip-monitor.js";
 import { probeOnce } from "../probes/https-probe.js";
+import { readLease } from "../host-tools/lease-client.js";
 import { vipCandidateHosts } from "../model/host.js";
 import { interfaceNames } from "../host-tools/interfaces.js";
 import type { Topology } from "../model/host.js";
@@ -61,6 +62,13 @@ export async function readinessGaps(topology: Topology): Promise<string[]> {
   await Promise.all(checks);
   const holders = await vipHolders(topology);
   if (holders.length !== 1) gaps.push(`VIP ${endpoint.vip} held by ${holders.length} hosts (${holders.join(",") || "none"})`);
+  if (topology.vipManager === "kube-vip") {
+    // kube-vip is steady once one control plane holds both the Lease and the VIP.
+    const lease = await readLease(topology, 2000);
+    if (!lease.ok) gaps.push(`kube-vip Lease: ${lease.message}`);
+    else if (lease.lease.holderIdentity === null) gaps.push("kube-vip Lease held by nobody");
+    else if (lease.holderHost?.id !== holders[0] || holders.length !== 1) gaps.push(`kube-vip Lease held by ${lease.lease.holderIdentity}, VIP on ${holders.join(",") || "none"}`);
+  }
   if (gaps.length === 0) {
     const r = await probeOnce({
       address: endpoint.vip,

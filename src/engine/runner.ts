@@ -180,7 +180,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     await sleep(scenario.settleMs, signal);
     checkAbort();
   } catch (caught) {
-    error = caught instanceof VipdrillError ? caught : new VipdrillError("VIPDRILL_INTERNAL", errorMessage(caught), "internal", { cause: caught });
+    error = caught instanceof VipdrillError ? caught : new VipdrillError("VIPDRILL_INTERNAL", errorMessage(caught), { cause: caught });
   } finally {
     // Restore first: nothing else matters as much. A failed restore replaces any earlier error.
     try {

@@ -72,7 +72,7 @@ class CuttableHost implements ExecTransport {
 
 function setup(transport: CuttableHost) {
   const host: Host = testHost("lb-1", transport, { address: "10.0.0.11" });
-  const topology: Topology = { kind: "inventory", name: "t", hosts: [host], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } };
+  const topology: Topology = { kind: "inventory", name: "t", hosts: [host], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" }, vipManager: "keepalived" };
   const action: HostAction = {
     host,
     inject: [exec(["ip", "link", "set", "dev", "eth0", "down"])],

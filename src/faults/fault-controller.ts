@@ -1,6 +1,6 @@
 import pRetry from "p-retry";
 import type { Clock } from "../common/clock.js";
-import { RestoreError, UsageError, errorMessage } from "../common/errors.js";
+import { FaultEffectError, LabError, RestoreError, UsageError, errorMessage } from "../common/errors.js";
 import { HostClocks } from "../host-tools/host-clocks.js";
 import type { Timeline } from "../model/timeline.js";
 import type { FaultSpec } from "../model/scenario.js";
@@ -76,7 +76,7 @@ export class InjectedFault {
     } catch (error) {
       // Nothing is faulted yet: cancel the timers already armed, so none fires later for nothing.
       await this.#disarm();
-      throw new FaultError("VIPDRILL_DEAD_MAN", `${errorMessage(error)}; nothing was injected`, { cause: error });
+      throw new LabError("VIPDRILL_DEAD_MAN", `${errorMessage(error)}; nothing was injected`, { cause: error });
     }
     this.#state = "injecting";
     const startMs = this.clock.nowMs();
@@ -91,12 +91,12 @@ export class InjectedFault {
     if (cut.length > 0) this.#cutOff.holdInject(startMs, allCut ? Number.NEGATIVE_INFINITY : returnedMs);
     else this.timeline.append({ type: "fault-injected", faultId: this.id, fault: this.spec.type, hosts: this.hosts, startMs, atMs });
     const failed = results.find((r) => r !== undefined);
-    if (failed) throw new FaultError("VIPDRILL_INJECT_FAILED", `injecting ${this.spec.type}: ${failed}`);
+    if (failed) throw new FaultEffectError("VIPDRILL_INJECT_FAILED", `injecting ${this.spec.type}: ${failed}`);
     const unverified = (
       await Promise.all(this.actions.filter((a) => !this.#cutOff.has(a.host.id)).map((a) => a.injected().catch((e: unknown) => errorMessage(e))))
     ).filter((m) => m !== undefined);
     if (unverified.length > 0) {
-      throw new FaultError("VIPDRILL_FAULT_NO_EFFECT", `${this.spec.type} did not take effect: ${unverified.join("; ")}`);
+      throw new FaultEffectError("VIPDRILL_FAULT_NO_EFFECT", `${this.spec.type} did not take effect: ${unverified.join("; ")}`);
     }
     return { startMs, atMs, cut };
   }

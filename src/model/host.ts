@@ -2,6 +2,8 @@
  * The seam between faults/observers and the machines they act on. A Host is reached only through
  * its ExecTransport, so the same fault works in the lab (docker exec) and on real hosts (SSH).
  */
+import type { KubeVipSetup } from "./kube-vip.js";
+
 export const ROLES = ["control-plane", "load-balancer"] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -91,6 +93,8 @@ export interface Host {
   service(name: string): ServiceCommands;
   /** This control plane's server name in the HAProxy backend; its id when unset. */
   readonly haproxyServer?: string;
+  /** The Kubernetes node name (kube-vip's Lease holderIdentity); its id when unset. */
+  readonly nodeName?: string;
 }
 
 /** Lifecycle operations only a lab can do (node-kill, node-pause). */
@@ -112,11 +116,20 @@ export interface Endpoint {
 }
 
 /** The resolved target of a drill: hosts with roles, and the endpoint in front of them. */
+/** What holds the VIP: Keepalived on load balancers (Option B), or kube-vip on the control planes (Option A). */
+export const VIP_MANAGERS = ["keepalived", "kube-vip"] as const;
+export type VipManager = (typeof VIP_MANAGERS)[number];
+
 export interface Topology {
   readonly kind: "lab" | "inventory";
   readonly name: string;
   readonly hosts: readonly Host[];
   readonly endpoint: Endpoint;
+  readonly vipManager: VipManager;
+  /** Present where kube-vip holds the VIP. */
+  readonly kubeVip?: KubeVipSetup;
+  /** A stand-in plays a part of the system under test (the lab's apiserver, kube-vip, kubelet): named in reports. */
+  readonly standIns?: readonly string[];
   /** HAProxy runtime API socket and backend name on load balancers. */
   readonly haproxy: { socket: string; backend: string };
   /** Present only where nodes can be killed/paused (the docker lab). */
@@ -124,6 +137,9 @@ export interface Topology {
   /** Close every host's transport (SSH connections). */
   close?(): Promise<void>;
 }
+
+/** The host kube-vip's Lease names: by node name, else by id. */
+export const hostOfNode = (hosts: readonly Host[], nodeName: string): Host | undefined => hosts.find((h) => (h.nodeName ?? h.id) === nodeName);
 
 /** The hosts that have `role`, in their order. */
 export const hostsWithRole = (hosts: readonly Host[], role: Role): Host[] => hosts.filter((h) => h.roles.includes(role));

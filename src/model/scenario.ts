@@ -11,6 +11,8 @@ export const FAULT_TYPES = [
   "node-kill",
   "node-pause",
   "apiserver-unhealthy",
+  "static-pod-stop",
+  "container-kill",
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -25,15 +27,19 @@ export const FAULT_TARGETS = {
   "node-kill": "any",
   "node-pause": "any",
   "apiserver-unhealthy": "control-plane",
+  "static-pod-stop": "control-plane",
+  "container-kill": "control-plane",
 } as const satisfies Record<FaultType, Role | "any">;
 
 export const PICKS = ["first", "random", "all"] as const;
 export type Pick = (typeof PICKS)[number];
 
-/** `vip-owner`, `vip-backup`, `role:control-plane`, `role:load-balancer`, or a host id (`cp-1`). */
+/** `vip-owner`, `vip-backup`, `kube-vip-leader`, `role:control-plane`, `role:load-balancer`, or a host id (`cp-1`). */
 export type Selector =
   | { kind: "vip-owner" }
   | { kind: "vip-backup" }
+  /** The host kube-vip's Lease names as its holder. */
+  | { kind: "kube-vip-leader" }
   | { kind: "role"; role: Role }
   | { kind: "host"; id: string };
 
@@ -50,7 +56,14 @@ export type FaultSpec =
   | (FaultBase & { type: "backend-drain"; state: "drain" | "maint" })
   | (FaultBase & { type: "node-kill" })
   | (FaultBase & { type: "node-pause" })
-  | (FaultBase & { type: "apiserver-unhealthy" });
+  | (FaultBase & { type: "apiserver-unhealthy" })
+  /** Move the static pod's manifest out of the manifests directory (the kubelet stops the pod) and back. */
+  | (FaultBase & { type: "static-pod-stop"; manifest?: string })
+  /**
+   * Stop a container with crictl, as a crash or an OOM kill would (SIGKILL, crictl's default) or
+   * as a graceful stop (SIGTERM with a grace period); the kubelet starts it again by itself.
+   */
+  | (FaultBase & { type: "container-kill"; container?: string; signal: "SIGKILL" | "SIGTERM" });
 
 export const LATENCY_PHASES = ["baseline", "fault", "recovered", "after-restore"] as const;
 export type LatencyPhase = (typeof LATENCY_PHASES)[number];
@@ -96,8 +109,21 @@ export interface ProbeSpec {
   keepAliveIntervalMs: number;
 }
 
+/** The lab's shape: the runbook's Option B (HAProxy + Keepalived) or Option A (kube-vip on the control planes). */
+export const LAB_TOPOLOGIES = ["haproxy-keepalived", "kube-vip"] as const;
+export type LabTopology = (typeof LAB_TOPOLOGIES)[number];
+
+/** kube-vip's lease timings and ARP rate, as its manifest's env sets them (kube-vip reads whole seconds). */
+export interface KubeVipSpec {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  /** vip_arpRate. Default 3000 (kube-vip's). */
+  arpRateMs: number;
+}
+
 export interface LabSpec {
-  topology: "haproxy-keepalived";
+  topology: LabTopology;
   /** Lab subnet (CIDR). Default 172.30.213.0/24. */
   subnet: string;
   /** VIP, inside the subnet and outside the range Docker hands out. Default <subnet>.200. */
@@ -105,7 +131,10 @@ export interface LabSpec {
   /** Keepalived advert_int in seconds. Default 1. */
   advertIntS: number;
   controlPlanes: number;
+  /** 0 for kube-vip. */
   loadBalancers: number;
+  /** kube-vip's settings; present when topology is kube-vip. */
+  kubeVip?: KubeVipSpec;
 }
 
 export interface Scenario {

@@ -49,7 +49,7 @@ function fakeTopology(hosts: Host[], endpoint: Partial<Topology["endpoint"]> = {
     name: "fake",
     hosts,
     endpoint: { vip: "192.0.2.200", port: 6443, dns: "api.cluster.local", ...endpoint },
-    haproxy: { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" },
+    haproxy: { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" }, vipManager: "keepalived",
   };
 }
 

@@ -109,16 +109,16 @@ describe("shipped scenarios", () => {
 describe("bad scenarios: one line each, file:line: path: expected …, got …", () => {
   it("an unknown fault type, on the line of type:", () => {
     expect(refused(`${HEAD}fault:\n  type: link-pull\n  target: vip-owner\n`)).toBe(
-      'drill.yaml:5: fault.type: expected one of "service-stop", "link-down", "backend-drain", "node-kill", "node-pause", "apiserver-unhealthy", got "link-pull"',
+      'drill.yaml:5: fault.type: expected one of "service-stop", "link-down", "backend-drain", "node-kill", "node-pause", "apiserver-unhealthy", "static-pod-stop", "container-kill", got "link-pull"',
     );
     expect(refused(`${HEAD}fault:\n  target: vip-owner\n`)).toBe(
-      'drill.yaml:4: fault.type: expected one of "service-stop", "link-down", "backend-drain", "node-kill", "node-pause", "apiserver-unhealthy", got nothing',
+      'drill.yaml:4: fault.type: expected one of "service-stop", "link-down", "backend-drain", "node-kill", "node-pause", "apiserver-unhealthy", "static-pod-stop", "container-kill", got nothing',
     );
   });
 
   it("a selector typo", () => {
     expect(refused(`${HEAD}fault:\n  type: link-down\n  target: vip-ownr\n`)).toBe(
-      'drill.yaml:6: fault.target: expected vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1, got "vip-ownr"',
+      'drill.yaml:6: fault.target: expected vip-owner, vip-backup, kube-vip-leader, role:control-plane, role:load-balancer or a host id such as cp-1, got "vip-ownr"',
     );
   });
 
@@ -162,7 +162,7 @@ describe("bad scenarios: one line each, file:line: path: expected …, got …",
       "drill.yaml:4: fault.service: expected a unit name such as keepalived, haproxy, kube-apiserver or kubelet (service-stop needs one), got nothing",
     );
     expect(refused(`${HEAD}fault:\n  type: link-down\n`)).toBe(
-      "drill.yaml:4: fault.target: expected vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1, got nothing",
+      "drill.yaml:4: fault.target: expected vip-owner, vip-backup, kube-vip-leader, role:control-plane, role:load-balancer or a host id such as cp-1, got nothing",
     );
     expect(refused("version: 1\nname: x\ndescription: d\n")).toBe("drill.yaml:1: fault: expected a mapping with type and target, got nothing");
     expect(refused(`version: 1\nname: x\n${LINK_DOWN}`)).toBe("drill.yaml:1: description: expected a sentence saying what the drill proves, got nothing");

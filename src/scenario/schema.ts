@@ -4,7 +4,8 @@ import { durationMs } from "../common/duration.js";
 import { expected, strictMapping as strict, wholeNumber } from "../common/zod-input.js";
 import { rolePlural, SELECTOR_HELP, SELECTOR_PATTERN, selectorMessage, trySelector } from "./selector.js";
 import type { Role } from "../model/host.js";
-import { FAULT_TARGETS, FAULT_TYPES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "../model/scenario.js";
+import { FAULT_TARGETS, FAULT_TYPES, LAB_TOPOLOGIES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "../model/scenario.js";
+import { invalidKubeVipTimings } from "../model/kube-vip.js";
 
 export const DEFAULT_SUBNET = "172.30.213.0/24";
 /** Paths whose body is the plain `ok` of the apiserver's health endpoints. */
@@ -57,6 +58,25 @@ const faultSchema = z.discriminatedUnion(
       type: z.literal("apiserver-unhealthy").describe("lab only: the stand-in apiserver answers 500 on /healthz, /livez and /readyz (it keeps serving /version); the restore heals it"),
       ...faultCommon,
     }),
+    strict({
+      type: z.literal("static-pod-stop").describe("move a static pod's manifest out of the kubelet's manifests directory (the pod stops) and back"),
+      ...faultCommon,
+      manifest: z
+        .string({ error: expected("an absolute path such as /etc/kubernetes/manifests/kube-vip.yaml") })
+        .regex(/^\/[^\0]*[^/]$/, { error: expected("an absolute path such as /etc/kubernetes/manifests/kube-vip.yaml") })
+        .optional()
+        .describe("the manifest; default kube-vip's, /etc/kubernetes/manifests/kube-vip.yaml (or the inventory's kubeVip.manifest)"),
+    }),
+    strict({
+      type: z.literal("container-kill").describe("stop a container with crictl (a crash: SIGKILL; or SIGTERM, graceful); the kubelet starts it again"),
+      ...faultCommon,
+      container: z
+        .string({ error: expected("a container name such as kube-vip") })
+        .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { error: expected("a container name such as kube-vip") })
+        .optional()
+        .describe("the container's name; default kube-vip"),
+      signal: z.enum(["SIGKILL", "SIGTERM"]).prefault("SIGKILL").describe("SIGKILL (crictl's default: no grace) or SIGTERM (a 30 s grace, as the kubelet gives)"),
+    }),
   ],
   // A missing or non-mapping fault comes as a type issue from the union (whose typing says otherwise).
   { error: (issue) => ((issue as { code: string }).code === "invalid_type" ? expected("a mapping with type and target")(issue) : undefined) },
@@ -90,7 +110,10 @@ export const scenarioInput = strict({
     .min(1, { error: expected("a sentence saying what the drill proves") })
     .describe("what the drill proves and what to expect; shown in reports"),
   lab: strict({
-    topology: z.literal("haproxy-keepalived").prefault("haproxy-keepalived").describe("the lab's shape: haproxy-keepalived (the runbook's Option B)"),
+    topology: z
+      .enum(LAB_TOPOLOGIES)
+      .prefault("haproxy-keepalived")
+      .describe("the lab's shape: haproxy-keepalived (the runbook's Option B) or kube-vip (Option A: kube-vip static pods on the control planes; the lab's is a stand-in)"),
     subnet: z
       .string({ error: expected(`an IPv4 CIDR from /8 to /24 such as ${DEFAULT_SUBNET}`) })
       .prefault(DEFAULT_SUBNET)
@@ -101,7 +124,17 @@ export const scenarioInput = strict({
       .describe("the VIP; default .200 of the subnet's last /24; must be in the subnet's upper half (outside Docker's range)"),
     advertInt: wholeNumber("whole seconds from 1 to 255", 1, 255).prefault(1).describe("Keepalived advert_int in seconds (VRRPv2: whole seconds)"),
     controlPlanes: wholeNumber("a number of control planes from 1 to 5", 1, 5).prefault(3).describe("control-plane nodes cp-1…cp-N"),
-    loadBalancers: wholeNumber("a number of load balancers from 1 to 3", 1, 3).prefault(2).describe("load balancers lb-1…lb-N (lb-1 is the VRRP master)"),
+    loadBalancers: wholeNumber("a number of load balancers from 1 to 3", 1, 3)
+      .optional()
+      .describe("load balancers lb-1…lb-N (lb-1 is the VRRP master); default 2; none with kube-vip"),
+    kubeVip: strict({
+      leaseDuration: durationMs.prefault("15s").describe("vip_leaseduration (whole seconds; kube-vip ≥ 1.1 writes 15)"),
+      renewDeadline: durationMs.prefault("10s").describe("vip_renewdeadline (whole seconds; kube-vip ≥ 1.1 writes 10)"),
+      retryPeriod: durationMs.prefault("2s").describe("vip_retryperiod (whole seconds; kube-vip ≥ 1.1 writes 2)"),
+      arpRate: durationMs.prefault("3s").describe("vip_arpRate: the gratuitous-ARP loop's period (kube-vip's default 3 s; at least 500 ms)"),
+    })
+      .optional()
+      .describe("kube-vip's lease timings and ARP rate in its manifest; only with topology kube-vip"),
   })
     .prefault({})
     .describe("the docker lab the drill builds (or reuses) and runs on"),
@@ -142,11 +175,11 @@ export const scenarioInput = strict({
   hold: durationMs.prefault("10s").describe("how long the fault stays in before it is restored"),
   settle: durationMs.prefault("10s").describe("observation after the restore"),
   budgets: strict({
-    failover: durationMs.prefault("5s").describe("limit on the failover time (stable recovery − fault injected)"),
-    outage: durationMs.optional().describe("limit on the outage clients saw (last success before to first stable success after)"),
-    failback: durationMs.optional().describe("limit on the failback time after the restore"),
+    failover: durationMs.prefault("5s").describe("limit on the failover time (the end of the fault's last outage window − fault injected)"),
+    outage: durationMs.optional().describe("limit on the longest outage window clients saw during the fault"),
+    failback: durationMs.optional().describe("limit on the longest outage window after the restore"),
     failedProbes: count("failed probes").optional().describe("limit on failed probes over the whole run"),
-    errorsAfterRecovery: count("failed probes").prefault(0).describe("limit on failed probes after the stable recovery, before the restore"),
+    errorsAfterRecovery: count("failed probes").prefault(0).describe("limit on failed probes from the fault's first stable recovery to the restore"),
     vipMove: z.enum(VIP_MOVES).prefault("any").describe("the VIP must move to another host, must not move, or any"),
     splitBrain: z.enum(SPLIT_BRAIN).prefault("forbid").describe("two VIP owners at once: forbid or allow"),
     healthyAfterRestore: z.boolean({ error: expected("true or false") }).prefault(true).describe("the endpoint must be healthy at the end of the settle phase"),
@@ -176,6 +209,26 @@ export const scenarioInput = strict({
           path: ["lab", "vip"],
           message: `expected an address inside ${formatCidr(subnet)} outside Docker's range ${formatCidr(range)}, got ${s.lab.vip} (the broadcast address)`,
         });
+      }
+    }
+
+    if (s.lab.topology === "kube-vip") {
+      if (s.lab.loadBalancers !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["lab", "loadBalancers"], message: `expected no load balancers with topology kube-vip (kube-vip puts the VIP on the control planes), got ${s.lab.loadBalancers}` });
+      }
+      const t = s.lab.kubeVip ?? { leaseDuration: 15_000, renewDeadline: 10_000, retryPeriod: 2000, arpRate: 3000 };
+      for (const key of ["leaseDuration", "renewDeadline", "retryPeriod"] as const) {
+        if (t[key] % 1000 !== 0 || t[key] <= 0) ctx.addIssue({ code: "custom", path: ["lab", "kubeVip", key], message: `expected whole seconds (kube-vip reads vip_${key.toLowerCase()} as seconds), got ${ms(t[key])}` });
+      }
+      const invalid = invalidKubeVipTimings({ leaseDurationMs: t.leaseDuration, renewDeadlineMs: t.renewDeadline, retryPeriodMs: t.retryPeriod });
+      if (invalid !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["lab", "kubeVip", invalid.startsWith("leaseDuration") ? "leaseDuration" : "renewDeadline"], message: `expected timings client-go accepts: ${invalid}` });
+      }
+      if (t.arpRate < 500) ctx.addIssue({ code: "custom", path: ["lab", "kubeVip", "arpRate"], message: `expected at least 500ms (kube-vip resets a lower vip_arpRate to 3 s), got ${ms(t.arpRate)}` });
+    } else {
+      if (s.lab.kubeVip !== undefined) ctx.addIssue({ code: "custom", path: ["lab", "kubeVip"], message: "expected lab.topology: kube-vip for kube-vip settings, got topology haproxy-keepalived" });
+      if (trySelector(s.fault.target)?.kind === "kube-vip-leader") {
+        ctx.addIssue({ code: "custom", path: ["fault", "target"], message: "expected vip-owner (the lab's Keepalived holds the VIP), got kube-vip-leader: set lab.topology: kube-vip to drill kube-vip" });
       }
     }
 
@@ -226,7 +279,15 @@ export const scenarioSchema = scenarioInput.transform((input): Omit<Scenario, "f
       vip: input.lab.vip ?? defaultVip(subnet),
       advertIntS: input.lab.advertInt,
       controlPlanes: input.lab.controlPlanes,
-      loadBalancers: input.lab.loadBalancers,
+      loadBalancers: input.lab.topology === "kube-vip" ? 0 : (input.lab.loadBalancers ?? 2),
+      ...(input.lab.topology === "kube-vip" && {
+        kubeVip: {
+          leaseDurationMs: input.lab.kubeVip?.leaseDuration ?? 15_000,
+          renewDeadlineMs: input.lab.kubeVip?.renewDeadline ?? 10_000,
+          retryPeriodMs: input.lab.kubeVip?.retryPeriod ?? 2000,
+          arpRateMs: input.lab.kubeVip?.arpRate ?? 3000,
+        },
+      }),
     },
     dns: input.dns,
     probes: {
@@ -264,6 +325,10 @@ function normaliseFault(fault: z.output<typeof faultSchema>): FaultSpec {
     case "node-pause":
     case "apiserver-unhealthy":
       return { type: fault.type, ...base };
+    case "static-pod-stop":
+      return fault.manifest === undefined ? { type: fault.type, ...base } : { type: fault.type, ...base, manifest: fault.manifest };
+    case "container-kill":
+      return { type: fault.type, ...base, signal: fault.signal, ...(fault.container === undefined ? {} : { container: fault.container }) };
   }
 }
 

@@ -18,7 +18,7 @@ const topology = (...hosts: Host[]): Topology => ({
   name: "t",
   hosts,
   endpoint: { vip: "10.0.0.200", port: 6443, dns: "api.cluster.local" },
-  haproxy: { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" },
+  haproxy: { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" }, vipManager: "keepalived",
 });
 // Listed out of order on purpose: "first" means first by id.
 const lab = topology(host("lb-2", "load-balancer"), host("cp-2", "control-plane"), host("cp-3", "control-plane"), host("cp-1", "control-plane"), host("lb-1", "load-balancer"));
@@ -60,7 +60,7 @@ describe("parseSelector", () => {
       expect(new RegExp(SELECTOR_PATTERN).test(text)).toBe(false);
       const error = thrown(() => parseSelector(text));
       expect(error.code).toBe("VIPDRILL_SELECTOR_INVALID");
-      expect(error.message).toBe(`expected vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1, got ${JSON.stringify(text)}`);
+      expect(error.message).toBe(`expected vip-owner, vip-backup, kube-vip-leader, role:control-plane, role:load-balancer or a host id such as cp-1, got ${JSON.stringify(text)}`);
     },
   );
 });
@@ -115,7 +115,8 @@ describe("resolveTargets", () => {
   it.each(FAULT_TYPES)("%s takes a load balancer only if it acts on any host", (type) => {
     const spec = { type, target: "lb-1", selector: parseSelector("lb-1"), pick: "first", service: "haproxy", state: "drain" } as FaultSpec;
     const resolve = () => ids(resolveTargets(spec, lab, owner("lb-1")));
-    if (type === "backend-drain" || type === "apiserver-unhealthy") expect(thrown(resolve).code).toBe("VIPDRILL_TARGET_ROLE");
+    const controlPlaneOnly = ["backend-drain", "apiserver-unhealthy", "static-pod-stop", "container-kill"];
+    if (controlPlaneOnly.includes(type)) expect(thrown(resolve).code).toBe("VIPDRILL_TARGET_ROLE");
     else expect(resolve()).toEqual(["lb-1"]);
   });
 });

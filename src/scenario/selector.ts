@@ -3,15 +3,16 @@ import { ROLES, vipCandidateHosts, type Host, type Role, type Topology } from ".
 import { HOST_ID, HOST_ID_PATTERN } from "../model/host-id.js";
 import { FAULT_TARGETS, type FaultSpec, type Selector } from "../model/scenario.js";
 
-export const SELECTOR_HELP = "vip-owner, vip-backup, role:control-plane, role:load-balancer or a host id such as cp-1";
+export const SELECTOR_HELP = "vip-owner, vip-backup, kube-vip-leader, role:control-plane, role:load-balancer or a host id such as cp-1";
 
 /** The selector grammar for editors (JSON Schema `pattern`), the same as trySelector: a keyword, a role, or a host id. */
-export const SELECTOR_PATTERN = `^(vip-owner|vip-backup|role:(${ROLES.join("|")})|${HOST_ID_PATTERN})$`;
+export const SELECTOR_PATTERN = `^(vip-owner|vip-backup|kube-vip-leader|role:(${ROLES.join("|")})|${HOST_ID_PATTERN})$`;
 
 /** Parse a target selector; undefined when it is not one. Host ids are checked for syntax only. */
 export function trySelector(text: string): Selector | undefined {
   if (text === "vip-owner") return { kind: "vip-owner" };
   if (text === "vip-backup") return { kind: "vip-backup" };
+  if (text === "kube-vip-leader") return { kind: "kube-vip-leader" };
   if (text.startsWith("role:")) {
     const role = text.slice("role:".length);
     return isRole(role) ? { kind: "role", role } : undefined;
@@ -45,7 +46,7 @@ function isRole(text: string): text is Role {
 export function resolveTargets(
   fault: FaultSpec,
   topology: Topology,
-  vip: { owner: string | null; holders: string[] },
+  vip: { owner: string | null; holders: string[]; leaseHolder?: string | null },
   random: () => number = Math.random,
 ): Host[] {
   const byId = [...topology.hosts].sort((a, b) => a.id.localeCompare(b.id));
@@ -83,6 +84,19 @@ export function resolveTargets(
         .filter((h) => !holders.includes(h.id))
         .sort((a, b) => a.id.localeCompare(b.id));
       break;
+    case "kube-vip-leader": {
+      if (topology.vipManager !== "kube-vip") {
+        throw new UsageError("VIPDRILL_SELECTOR_TOPOLOGY", `fault.target kube-vip-leader: ${where} holds its VIP with Keepalived, not kube-vip; use vip-owner`);
+      }
+      const holder = vip.leaseHolder ?? null;
+      const lease = topology.kubeVip ? `${topology.kubeVip.lease.namespace}/${topology.kubeVip.lease.name}` : "kube-vip's Lease";
+      if (holder === null) throw new UsageError("VIPDRILL_NO_LEASE_HOLDER", `fault.target kube-vip-leader: nobody holds ${lease} now, so there is no leader to fault`);
+      selected = byId.filter((h) => (h.nodeName ?? h.id) === holder);
+      if (selected.length === 0) {
+        throw new UsageError("VIPDRILL_UNKNOWN_HOST", `fault.target kube-vip-leader: ${lease} is held by "${holder}", which is no host's node name in ${where} (hosts: ${known}; set nodeName in the inventory)`);
+      }
+      break;
+    }
     case "role":
       selected = byId.filter((h) => h.roles.includes(selector.role));
       break;

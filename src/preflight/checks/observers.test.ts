@@ -36,7 +36,7 @@ describe("preflight: observers", () => {
     name: "t",
     hosts,
     endpoint: { vip: "192.0.2.200", port: 6443, dns: "api" },
-    haproxy: { socket: "/s", backend: "b" },
+    haproxy: { socket: "/s", backend: "b" }, vipManager: "keepalived",
   });
 
   it("passes where ip monitor keeps running, fails naming the host and what ip said where it ends at once", async () => {

@@ -24,7 +24,37 @@ const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</
 
 const sha256 = (text: string): string => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
+/**
+ * The page for a report. A view must not cost the run its report: should drawing fail (a report.json
+ * of another version, say), the page says so and points to report.json instead of throwing.
+ */
 export function renderHtml(report: Report): string {
+  try {
+    return fullPage(report);
+  } catch (error) {
+    return errorPage(report, error);
+  }
+}
+
+function errorPage(report: Report, error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${esc(String(report.scenario?.name))}: ${esc(String(report.verdict))} — vipdrill</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+<h1>${esc(String(report.scenario?.name))} <span class="verdict ${report.aborted ? "aborted" : esc(String(report.verdict))}">${report.aborted ? "aborted" : esc(String(report.verdict))}</span></h1>
+<p class="error">vipdrill could not draw this report (${esc(why)}): report.json beside this file holds every figure.</p>
+</body>
+</html>
+`;
+}
+
+function fullPage(report: Report): string {
   const analysis = report.analysis as RunAnalysis;
   const timeline = timelineData(report);
   const data = {

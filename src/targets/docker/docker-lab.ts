@@ -4,11 +4,13 @@ import { AbortedError, LabError, UsageError, VipdrillError, errorMessage } from 
 import { sleep } from "../../common/clock.js";
 import { dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4.js";
 import type { LabSpec } from "../../model/scenario.js";
-import { hostsWithRole, type NodeLifecycle, type Topology } from "../../model/host.js";
+import { hostsWithRole, type Host, type NodeLifecycle, type Topology } from "../../model/host.js";
+import type { KubeVipSetup } from "../../model/kube-vip.js";
+import { parseKubeconfig } from "../../host-tools/kubeconfig.js";
 import { DockerExecTransport } from "./docker-exec-transport.js";
 import { ensureNodeImage, type ProgressFn } from "./images.js";
 import { makeLabCertificates } from "./lab-certs.js";
-import { renderLabFiles } from "./lab-files.js";
+import { LAB_ADMIN_CONF, renderLabFiles } from "./lab-files.js";
 import { LabNodeContainer } from "./lab-node-container.js";
 import type { LabPlan } from "./lab-plan.js";
 import { containerName, labTopology } from "./lab-topology.js";
@@ -30,7 +32,9 @@ export function planLab(spec: LabSpec, dns: string, name: string): LabPlan {
   for (let i = 1; i <= spec.controlPlanes; i++) {
     nodes.push({ id: `cp-${i}`, role: "control-plane", address: intToIp(subnet.network + 10 + i) });
   }
-  for (let i = 1; i <= spec.loadBalancers; i++) {
+  // kube-vip puts the VIP on the control planes themselves: there is no balancer tier.
+  const loadBalancers = spec.topology === "kube-vip" ? 0 : spec.loadBalancers;
+  for (let i = 1; i <= loadBalancers; i++) {
     nodes.push({ id: `lb-${i}`, role: "load-balancer", address: intToIp(subnet.network + 20 + i) });
   }
   // The VRRP password is derived from the lab name so re-attaching to a running lab needs no state.
@@ -46,6 +50,8 @@ export function planLab(spec: LabSpec, dns: string, name: string): LabPlan {
     interface: "eth0",
     vrrp: { routerId: 51, authPass, advertIntS: spec.advertIntS },
     nodes,
+    vipManager: spec.topology === "kube-vip" ? "kube-vip" : "keepalived",
+    ...(spec.topology === "kube-vip" && spec.kubeVip ? { kubeVip: spec.kubeVip } : {}),
   };
 }
 
@@ -139,7 +145,12 @@ export class DockerLabProvider {
 
     const image = await ensureNodeImage(this.docker, progress);
     if (options.signal?.aborted) throw new AbortedError("interrupted before the lab was started");
-    const certs = await makeLabCertificates({ dns: plan.dns, vip: plan.vip, nodes: plan.nodes.filter((n) => n.role === "control-plane") });
+    const certs = await makeLabCertificates({
+      dns: plan.dns,
+      vip: plan.vip,
+      nodes: plan.nodes.filter((n) => n.role === "control-plane"),
+      admin: plan.vipManager === "kube-vip",
+    });
     const files = await renderLabFiles(plan, certs);
     const labels = { [LABEL_LAB]: plan.name, [LABEL_OWNER]: options.owner };
     progress(`lab "${plan.name}": creating network ${plan.subnet} and ${plan.nodes.length} nodes`);
@@ -178,7 +189,8 @@ export class DockerLabProvider {
       const topology = await this.#topology(plan);
       progress(`lab "${plan.name}": waiting until healthy`);
       await this.readiness.waitUntilHealthy(topology, { signal: options.signal, timeoutMs: READY_TIMEOUT_MS, progress });
-      await this.#waitForMaster(plan, topology, options.signal, progress);
+      // kube-vip has no intended leader: readiness already waited for one node to hold the Lease and the VIP.
+      if (plan.vipManager === "keepalived") await this.#waitForMaster(plan, topology, options.signal, progress);
       return { plan, topology, created: true };
     } catch (error) {
       // VIPDRILL_KEEP_FAILED_LAB=1 keeps a lab that did not come up, to look inside it.
@@ -266,6 +278,15 @@ export class DockerLabProvider {
     const topology = labTopology(plan, (node) => new DockerExecTransport(docker, containerName(plan.name, node.id)), lifecycle);
     const cp = hostsWithRole(topology.hosts, "control-plane")[0];
     const ca = cp ? await cp.transport.exec(["cat", "/etc/vipdrill/apiserver/ca.crt"]) : undefined;
-    return ca?.exitCode === 0 ? { ...topology, endpoint: { ...topology.endpoint, caPem: ca.stdout } } : topology;
+    const withCa = ca?.exitCode === 0 ? { ...topology, endpoint: { ...topology.endpoint, caPem: ca.stdout } } : topology;
+    return cp && withCa.kubeVip ? { ...withCa, kubeVip: await this.#leaseThroughApi(cp, withCa.kubeVip) } : withCa;
+  }
+
+  /** The lab's admin kubeconfig, read from a node (a lab started earlier too): the Lease is then read through each apiserver. */
+  async #leaseThroughApi(cp: Host, setup: KubeVipSetup): Promise<KubeVipSetup> {
+    const conf = await cp.transport.exec(["cat", LAB_ADMIN_CONF]);
+    if (conf.exitCode !== 0) return setup;
+    const credentials = await parseKubeconfig(conf.stdout, `${cp.id}:${LAB_ADMIN_CONF}`, () => Promise.reject(new Error("the lab's kubeconfig embeds its certificates")));
+    return { ...setup, leaseAccess: { kind: "api", credentials } };
   }
 }

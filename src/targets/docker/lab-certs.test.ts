@@ -26,7 +26,7 @@ describe("makeLabCertificates", () => {
       const pair = certs.nodes.get(id)!;
       const cert = new X509Certificate(pair.certPem);
       expect(cert.subjectAltName!.split(", ").sort()).toEqual(
-        ["DNS:api.cluster.local", `DNS:${id}`, "DNS:localhost", "IP Address:172.30.99.200", `IP Address:${address}`, "IP Address:127.0.0.1"].sort(),
+        ["DNS:api.cluster.local", `DNS:${id}`, "DNS:kubernetes", "DNS:localhost", "IP Address:172.30.99.200", `IP Address:${address}`, "IP Address:127.0.0.1"].sort(),
       );
       expect(cert.ca).toBe(false);
       expect(cert.issuer).toBe("CN=vipdrill lab CA");

@@ -13,6 +13,8 @@ export interface LabCertificates {
   caPem: string;
   /** Node id → its serving certificate and key (EC P-256, PEM). */
   nodes: Map<string, { certPem: string; keyPem: string }>;
+  /** A client certificate for kubeadm's kubernetes-admin (the kube-vip lab's admin.conf), when asked for. */
+  admin?: { certPem: string; keyPem: string };
 }
 
 export interface LabCertificatesInput {
@@ -23,6 +25,8 @@ export interface LabCertificatesInput {
   nodes: Array<{ id: string; address: string }>;
   /** Where the temporary directory is made; the OS temp directory by default. */
   workDir?: string;
+  /** Also sign a client certificate for kubernetes-admin (CN) in kubeadm:cluster-admins (O). */
+  admin?: boolean;
 }
 
 // Our own config, so the result does not depend on the machine's openssl.cnf (or its absence).
@@ -57,6 +61,15 @@ function serial(): string {
   return `0x${bytes.toString("hex")}`;
 }
 
+/** A client certificate (clientAuth) for the subject, signed by the CA in dir. */
+async function signClient(dir: string, base: string, subject: string): Promise<{ certPem: string; keyPem: string }> {
+  await writeFile(join(dir, `${base}.ext`), ["extendedKeyUsage = clientAuth", "keyUsage = critical,digitalSignature", "basicConstraints = critical,CA:FALSE", ""].join("\n"));
+  await openssl(["req", "-config", "openssl.cnf", "-new", ...EC_KEY, "-subj", subject, "-keyout", `${base}.key`, "-out", `${base}.csr`], dir);
+  await openssl(["x509", "-req", "-in", `${base}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-set_serial", serial(), "-days", "825", "-sha256", "-extfile", `${base}.ext`, "-out", `${base}.crt`], dir);
+  const [certPem, keyPem] = await Promise.all([readFile(join(dir, `${base}.crt`), "utf8"), readFile(join(dir, `${base}.key`), "utf8")]);
+  return { certPem, keyPem };
+}
+
 /**
  * A lab CA and, per control plane, a serving certificate whose SANs hold what the runbook requires:
  * the VIP, the DNS name and the node's own name and address (plus localhost and 127.0.0.1, for
@@ -81,7 +94,9 @@ export async function makeLabCertificates(input: LabCertificatesInput): Promise<
     const pairs = await Promise.all(
       input.nodes.map(async (node, index) => {
         const base = `node-${index}`;
-        const sans = [`DNS:${input.dns}`, `DNS:${node.id}`, "DNS:localhost", `IP:${input.vip}`, `IP:${node.address}`, "IP:127.0.0.1"];
+        // kubernetes: the name kube-vip checks when it reaches its node's apiserver through the static
+        // pod's hostAliases (kubeadm's serving certificates carry it too).
+        const sans = [`DNS:${input.dns}`, `DNS:${node.id}`, "DNS:kubernetes", "DNS:localhost", `IP:${input.vip}`, `IP:${node.address}`, "IP:127.0.0.1"];
         await writeFile(
           join(dir, `${base}.ext`),
           [
@@ -102,7 +117,9 @@ export async function makeLabCertificates(input: LabCertificatesInput): Promise<
         return [node.id, { certPem, keyPem }] as const;
       }),
     );
-    return { caPem: await readFile(join(dir, "ca.crt"), "utf8"), nodes: new Map(pairs) };
+    const certs: LabCertificates = { caPem: await readFile(join(dir, "ca.crt"), "utf8"), nodes: new Map(pairs) };
+    if (input.admin) certs.admin = await signClient(dir, "admin", "/O=kubeadm:cluster-admins/CN=kubernetes-admin");
+    return certs;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,7 @@ const plan: LabPlan = {
   port: 6443,
   interface: "eth0",
   vrrp: { routerId: 51, authPass: "5ecr3tpw", advertIntS: 1 },
+  vipManager: "keepalived",
   // Out of order on purpose: the master is the first load balancer by id, not by position.
   nodes: [
     { id: "lb-2", role: "load-balancer", address: "172.30.99.22" },

@@ -17,6 +17,11 @@ export const HAPROXY_CFG = "/etc/haproxy/haproxy.cfg";
 export const KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf";
 export const KEEPALIVED_CHECK = "/etc/keepalived/check_apiserver.sh";
 export const APISERVER_DIR = "/etc/vipdrill/apiserver";
+export const LAB_ADMIN_CONF = "/etc/kubernetes/admin.conf";
+export const KUBE_VIP_MANIFEST = "/etc/kubernetes/manifests/kube-vip.yaml";
+const ETCD_ENV = "/etc/vipdrill/etcd/etcd.env";
+/** Its presence switches the stand-in apiserver's Lease API on, stored in the node's own etcd member. */
+const ETCD_SERVERS = `${APISERVER_DIR}/etcd-servers`;
 
 /** `{{name}}` substitution; a placeholder without a value is an error, never an empty string. */
 export function renderTemplate(text: string, vars: Readonly<Record<string, string | number>>, name = "template"): string {
@@ -80,6 +85,7 @@ export async function renderLabFiles(
       { path: KEEPALIVED_CHECK, mode: 0o755, content: renderTemplate(check, { port: plan.port }, "check_apiserver.sh") },
     ]);
   });
+  const kubeVip = plan.vipManager === "kube-vip" ? await kubeVipTemplates(templatesDir) : undefined;
   for (const cp of controlPlanes) {
     const pair = certs.nodes.get(cp.id);
     if (!pair) throw new LabError("VIPDRILL_CERTS", `no serving certificate for ${cp.id}`);
@@ -87,7 +93,53 @@ export async function renderLabFiles(
       { path: `${APISERVER_DIR}/tls.crt`, mode: 0o644, content: pair.certPem },
       { path: `${APISERVER_DIR}/tls.key`, mode: 0o600, content: pair.keyPem },
       { path: `${APISERVER_DIR}/ca.crt`, mode: 0o644, content: certs.caPem },
+      ...(kubeVip ? kubeVipFiles(plan, cp, controlPlanes, certs, kubeVip) : []),
     ]);
   }
   return files;
+}
+
+async function kubeVipTemplates(dir: string): Promise<{ etcd: string; adminConf: string; manifest: string }> {
+  const [etcd, adminConf, manifest] = await Promise.all(["etcd.env.tmpl", "admin.conf.tmpl", "kube-vip.yaml.tmpl"].map((name) => readTemplate(dir, name)));
+  return { etcd: etcd!, adminConf: adminConf!, manifest: manifest! };
+}
+
+/**
+ * kube-vip on a control plane (the runbook's Option A): its etcd member, the stand-in apiserver's
+ * Lease API over it, an admin kubeconfig and the static pod's manifest with the scenario's timings.
+ */
+function kubeVipFiles(
+  plan: LabPlan,
+  cp: LabPlan["nodes"][number],
+  controlPlanes: ReadonlyArray<LabPlan["nodes"][number]>,
+  certs: LabCertificates,
+  templates: { etcd: string; adminConf: string; manifest: string },
+): LabFile[] {
+  const timings = plan.kubeVip;
+  if (!timings || !certs.admin) throw new LabError("VIPDRILL_LAB_TEMPLATE", "a kube-vip lab needs its lease timings and an admin certificate");
+  const b64 = (text: string): string => Buffer.from(text).toString("base64");
+  const seconds = (ms: number): number => Math.round(ms / 1000);
+  const etcd = {
+    name: cp.id,
+    address: cp.address,
+    initialCluster: controlPlanes.map((n) => `${n.id}=http://${n.address}:2380`).join(","),
+    clusterToken: `vipdrill-${plan.name}`,
+  };
+  const admin = { caData: b64(certs.caPem), clientCertData: b64(certs.admin.certPem), clientKeyData: b64(certs.admin.keyPem), server: `https://${plan.dns}:${plan.port}` };
+  const manifest = {
+    port: plan.port,
+    interface: plan.interface,
+    vip: plan.vip,
+    leaseDuration: seconds(timings.leaseDurationMs),
+    renewDeadline: seconds(timings.renewDeadlineMs),
+    retryPeriod: seconds(timings.retryPeriodMs),
+    // kube-vip's own default (3000 ms) needs no env line, as its generator writes none.
+    arpRateEnv: timings.arpRateMs === 3000 ? "" : `    - name: vip_arpRate\n      value: "${timings.arpRateMs}"`,
+  };
+  return [
+    { path: ETCD_SERVERS, mode: 0o644, content: "http://127.0.0.1:2379\n" },
+    { path: ETCD_ENV, mode: 0o644, content: renderTemplate(templates.etcd, etcd, "etcd.env.tmpl") },
+    { path: LAB_ADMIN_CONF, mode: 0o600, content: renderTemplate(templates.adminConf, admin, "admin.conf.tmpl") },
+    { path: KUBE_VIP_MANIFEST, mode: 0o600, content: renderTemplate(templates.manifest, manifest, "kube-vip.yaml.tmpl") },
+  ];
 }

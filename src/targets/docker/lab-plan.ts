@@ -1,4 +1,5 @@
-import type { Role } from "../../model/host.js";
+import type { Role, VipManager } from "../../model/host.js";
+import type { KubeVipSpec } from "../../model/scenario.js";
 
 /** One lab node: its id (= container hostname), role and static address on the lab network. */
 export interface LabNodePlan {
@@ -22,4 +23,8 @@ export interface LabPlan {
   interface: string;
   vrrp: { routerId: number; authPass: string; advertIntS: number };
   nodes: LabNodePlan[];
+  /** Keepalived on the load balancers, or kube-vip static pods on the control planes. */
+  vipManager: VipManager;
+  /** kube-vip's timings where it holds the VIP. */
+  kubeVip?: KubeVipSpec;
 }

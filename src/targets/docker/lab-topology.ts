@@ -1,9 +1,32 @@
 import { systemctlService, type ExecTransport, type NodeLifecycle, type Topology } from "../../model/host.js";
 import { refusingTransport } from "../../model/refusing-transport.js";
+import { DEFAULT_CONTAINER, DEFAULT_LEASE, DEFAULT_MANIFEST, type KubeVipSetup } from "../../model/kube-vip.js";
+import { LAB_ADMIN_CONF } from "./lab-files.js";
 import type { LabNodePlan, LabPlan } from "./lab-plan.js";
 
 export const HAPROXY_SOCKET = "/run/haproxy/admin.sock";
 export const HAPROXY_BACKEND = "kube-apiservers";
+
+/** What the lab's nodes run in place of the real thing (README "The lab"): named in every report. */
+export const KEEPALIVED_STAND_INS = ["kube-apiserver (a TLS server answering /version and the health endpoints)", "kubelet (a stoppable process)"] as const;
+export const KUBE_VIP_STAND_INS = [
+  "kube-apiserver (the Lease API on a real 3-member etcd)",
+  "kube-vip (client-go's leader election and kube-vip's ARP loop, in Python)",
+  "kubelet (static pods from /etc/kubernetes/manifests)",
+  "crictl",
+] as const;
+
+/**
+ * kube-vip as the lab deploys it (lab/templates/kube-vip.yaml.tmpl). The Lease is read with kubectl
+ * until the started lab reads the admin kubeconfig from a node and reads it through the API.
+ */
+export const LAB_KUBE_VIP: KubeVipSetup = {
+  lease: DEFAULT_LEASE,
+  manifestPath: DEFAULT_MANIFEST,
+  container: DEFAULT_CONTAINER,
+  leaseAccess: { kind: "kubectl", kubeconfig: LAB_ADMIN_CONF },
+  source: "the lab's kube-vip.yaml template",
+};
 
 export const containerName = (lab: string, node: string): string => `vipdrill-${lab}-${node}`;
 
@@ -24,6 +47,8 @@ export function labTopology(plan: LabPlan, transportOf: (node: LabNodePlan) => E
     endpoint: { vip: plan.vip, port: plan.port, dns: plan.dns },
     haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND },
     lifecycle,
+    vipManager: plan.vipManager,
+    ...(plan.vipManager === "kube-vip" ? { kubeVip: LAB_KUBE_VIP, standIns: KUBE_VIP_STAND_INS } : { standIns: KEEPALIVED_STAND_INS }),
   };
 }
 

@@ -41,6 +41,7 @@ export function inventoryTopology(inventory: Inventory, transportFor: (hostId: s
       ...(inventory.endpoint.caPem === undefined ? {} : { caPem: inventory.endpoint.caPem }),
     },
     haproxy: inventory.haproxy,
+    vipManager: "keepalived",
     ...(close ? { close } : {}),
   };
 }

@@ -77,7 +77,7 @@ export class SshPool {
         } catch (error) {
           const failure =
             error instanceof TransportError
-              ? (error as TransportError)
+              ? error
               : new TransportError("VIPDRILL_SSH_UNREACHABLE", hostId, `${hostId}: ${errorMessage(error)}`, { cause: error });
           return { hostId, ok: false, error: failure };
         }
