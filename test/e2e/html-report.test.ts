@@ -16,7 +16,7 @@ import type { Report } from "../../src/report/report.js";
 import { writeReport } from "../../src/report/report.js";
 import { launchChromium, type Chromium } from "../helpers/chromium.js";
 import { ROOT } from "../helpers/cli.js";
-import { syntheticDrillReport, syntheticDrillTimes } from "../helpers/synthetic-report.js";
+import { syntheticDrillReport, syntheticDrillTimes, syntheticReport } from "../helpers/synthetic-report.js";
 
 // What the page exposes, as this test reads it (tsconfig has no DOM library: only what is used here).
 interface Drawn { lane: string; label: string; fromMs: number; toMs: number; leftPx: number; rightPx: number; topPx: number; heightPx: number }
@@ -48,23 +48,29 @@ describe("report.html in Chromium", () => {
   let page: Page;
   let json: Report;
   let dir: string;
-  const problems: string[] = [];
-  const requests: string[] = [];
+  let problems: string[];
+  let requests: string[];
+
+  /** A report's page, once drawn, with what went wrong on it and every request it made. */
+  const open = async (report: Report): Promise<{ page: Page; dir: string; problems: string[]; requests: string[] }> => {
+    const written = await writeReport(report, await mkdtemp(join(tmpdir(), "vipdrill-html-")));
+    const opened = { page: await chromium.context.newPage(), dir: written, problems: [] as string[], requests: [] as string[] };
+    opened.page.on("request", (request) => opened.requests.push(request.url()));
+    opened.page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") opened.problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    opened.page.on("pageerror", (error) => opened.problems.push(`page error: ${error.message}`));
+    await opened.page.goto(pathToFileURL(join(written, "report.html")).href);
+    await opened.page.waitForFunction(() => window.vipdrillReadyMs !== undefined, null, { timeout: 10_000 });
+    return opened;
+  };
 
   beforeAll(async () => {
-    dir = await writeReport(syntheticDrillReport({ durationMs: DURATION_MS, intervalMs: 10 }), await mkdtemp(join(tmpdir(), "vipdrill-html-")));
-    json = JSON.parse(await readFile(join(dir, "report.json"), "utf8")) as Report;
     chromium = await launchChromium();
     // Nothing may leave the machine: anything but the file itself is refused and reported.
     await chromium.context.route("**/*", (route) => (route.request().url().startsWith("file:") ? route.continue() : route.abort()));
-    page = await chromium.context.newPage();
-    page.on("request", (request) => requests.push(request.url()));
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") problems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    await page.goto(pathToFileURL(join(dir, "report.html")).href);
-    await page.waitForFunction(() => window.vipdrillReadyMs !== undefined, null, { timeout: 10_000 });
+    ({ page, dir, problems, requests } = await open(syntheticDrillReport({ durationMs: DURATION_MS, intervalMs: 10 })));
+    json = JSON.parse(await readFile(join(dir, "report.json"), "utf8")) as Report;
   }, 60_000);
 
   afterAll(async () => {
@@ -178,6 +184,20 @@ describe("report.html in Chromium", () => {
       return u.valToPos(6 - 3 - 0.5, "rows", true);
     });
     expect(await pixel("outcomes", await xAt("outcomes", T.baselineBlipMs + 5), y)).toEqual(rgb(OUTCOME_COLORS.tls));
+  });
+
+  it("a run that stopped before the fault, with no success at all, still opens cleanly: the rows it has, no percentile plot", async () => {
+    const early = await open(
+      syntheticReport([{ type: "probe", stream: "fresh", seq: 0, dueMs: 0, sentMs: 0, doneMs: 5, outcome: "tls", latencyMs: 5 }], {
+        endMs: 804.7,
+        intervalMs: 10,
+        error: { code: "VIPDRILL_FAULT_PRECHECK", message: "service no-such-unit is not running on cp-1" },
+      }),
+    );
+    expect(early.problems).toEqual([]);
+    const drawn = await early.page.evaluate(() => ({ charts: Object.keys(window.vipdrillCharts).sort(), lanes: window.vipdrillPlotted.drawn.lanes.map((d) => [d.lane, d.label]) }));
+    expect(drawn).toEqual({ charts: ["lanes", "latency", "outcomes"], lanes: [["outages", "never recovered"]] });
+    await early.page.close();
   });
 
   it("prints on a light page, plots within the page width, without the interactive controls; keeps a screenshot", async () => {

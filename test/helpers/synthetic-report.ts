@@ -28,15 +28,30 @@ export function syntheticDrillTimes(durationMs: number) {
   return { injectStartMs: injectedAtMs - 50, injectedAtMs, restoreStartMs, restoredAtMs: restoreStartMs + 50, baselineBlipMs: Math.round(durationMs * 0.1) };
 }
 
+/** report.json of a drill of `events` on the synthetic lab, ended at endMs (with `error`, one that stopped early). */
+export function syntheticReport(events: readonly TimelineEvent[], options: { endMs: number; intervalMs: number; error?: { code: string; message: string } }): Report {
+  const scenario = parseScenario(
+    `version: 1\nname: synthetic-link-pull\ndescription: "pull the VIP owner's link <on purpose> & watch"\nprobes:\n  interval: ${options.intervalMs}ms\nfault:\n  type: link-down\n  target: vip-owner\nbudgets:\n  failover: 5s\n  vipMove: must\n`,
+    join(process.cwd(), "synthetic.yaml"),
+  );
+  return buildReport({
+    scenario,
+    topology,
+    events,
+    startedAt: new Date("2026-11-25T05:00:00.000Z"),
+    endMs: options.endMs,
+    error: options.error,
+    aborted: undefined,
+    plan: [{ hostId: "lb-1", inject: ["ip link set eth0 down"], restore: ["ip link set eth0 up", "ip route replace default via 172.30.0.1"] }],
+    vipTimePrecisionMs: 1,
+  });
+}
+
 export function syntheticDrillReport(options: { durationMs: number; intervalMs: number }): Report {
   const { durationMs, intervalMs } = options;
   const t = syntheticDrillTimes(durationMs);
   const tf = t.injectedAtMs;
   const tr = t.restoredAtMs;
-  const scenario = parseScenario(
-    `version: 1\nname: synthetic-link-pull\ndescription: "pull the VIP owner's link <on purpose> & watch"\nprobes:\n  interval: ${intervalMs}ms\nfault:\n  type: link-down\n  target: vip-owner\nbudgets:\n  failover: 5s\n  vipMove: must\n`,
-    join(process.cwd(), "synthetic.yaml"),
-  );
   const events: TimelineEvent[] = [
     ...probes({
       from: 0,
@@ -67,15 +82,5 @@ export function syntheticDrillReport(options: { durationMs: number; intervalMs: 
     vipRemoved("lb-2", tr + 500.5),
     vrrp("lb-2", "BACKUP", tr + 498),
   ];
-  return buildReport({
-    scenario,
-    topology,
-    events,
-    startedAt: new Date("2026-11-25T05:00:00.000Z"),
-    endMs: durationMs,
-    error: undefined,
-    aborted: undefined,
-    plan: [{ hostId: "lb-1", inject: ["ip link set eth0 down"], restore: ["ip link set eth0 up", "ip route replace default via 172.30.0.1"] }],
-    vipTimePrecisionMs: 1,
-  });
+  return syntheticReport(events, { endMs: durationMs, intervalMs });
 }

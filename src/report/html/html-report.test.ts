@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Script } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { syntheticDrillReport } from "../../../test/helpers/synthetic-report.js";
+import { syntheticDrillReport, syntheticReport } from "../../../test/helpers/synthetic-report.js";
 import type { RunAnalysis } from "../../analysis/types.js";
 import { figureLines } from "../figures.js";
 import { renderHtml } from "./html-report.js";
@@ -72,6 +72,24 @@ describe("report.html", () => {
     const data = page.match(/<script id="vipdrill-data" type="application\/json">([\s\S]*?)<\/script>/)![1]!;
     expect(data).not.toContain("<");
     expect(page).toContain("<li>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</li>");
+  });
+
+  it("a run that stopped before the fault: its error in the header, no fault lane, the one outage it saw", () => {
+    const early = syntheticReport([{ type: "probe", stream: "fresh", seq: 0, dueMs: 0, sentMs: 0, doneMs: 5, outcome: "tls", latencyMs: 5 }], {
+      endMs: 804.7,
+      intervalMs: 10,
+      error: { code: "VIPDRILL_FAULT_PRECHECK", message: "service no-such-unit is not running on cp-1" },
+    });
+    const page = renderHtml(early);
+    expect(page).toContain('<p class="error">error VIPDRILL_FAULT_PRECHECK: service no-such-unit is not running on cp-1</p>');
+    expect(cells(page.match(/<section id="timeline"[\s\S]*?<\/section>/)![0])).toEqual([["outages", "T+0 ms", "T+804.7 ms", "never recovered"]]);
+  });
+
+  it("a report.json it cannot draw (another version's) still gives a page, which says so", () => {
+    const foreign = { ...report, analysis: { ...(report.analysis as RunAnalysis), outages: undefined } };
+    const page = renderHtml(foreign);
+    expect(page).toMatch(/<h1>synthetic-link-pull <span class="verdict fail">fail<\/span><\/h1>/);
+    expect(page).toMatch(/vipdrill could not draw this report \(.+\): report\.json beside this file holds every figure/);
   });
 
   it("the page script is valid JavaScript", () => {

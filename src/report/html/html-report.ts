@@ -36,18 +36,23 @@ export function renderHtml(report: Report): string {
   }
 }
 
+/** pass, fail, or aborted (a signal stopped the run), as the header's badge says it. */
+const verdictOf = (report: Report): string => (report.aborted ? "aborted" : report.verdict);
+
 function errorPage(report: Report, error: unknown): string {
   const why = error instanceof Error ? error.message : String(error);
+  const name = esc(String(report.scenario?.name));
+  const verdict = esc(verdictOf(report));
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${esc(String(report.scenario?.name))}: ${esc(String(report.verdict))} — vipdrill</title>
+<title>${name}: ${verdict} — vipdrill</title>
 <style>${PAGE_STYLE}</style>
 </head>
 <body>
-<h1>${esc(String(report.scenario?.name))} <span class="verdict ${report.aborted ? "aborted" : esc(String(report.verdict))}">${report.aborted ? "aborted" : esc(String(report.verdict))}</span></h1>
+<h1>${name} <span class="verdict ${verdict}">${verdict}</span></h1>
 <p class="error">vipdrill could not draw this report (${esc(why)}): report.json beside this file holds every figure.</p>
 </body>
 </html>
@@ -67,7 +72,7 @@ function fullPage(report: Report): string {
   if (scripts.some((s) => /<\/script/i.test(s))) throw new Error("report.html: an inlined script contains </script>");
   // Only these two scripts may run, and nothing may be fetched: a report opens the same offline.
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scripts.map(sha256).join(" ")}`;
-  const verdict = report.aborted ? "aborted" : report.verdict;
+  const verdict = verdictOf(report);
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -248,7 +248,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
       { label: "max", scale: "ms", stroke: data.colors.latency.max, width: 1, value: ms },
     ];
     var axis = { scale: "ms", size: GUTTER_PX, values: function (u, splits) { return splits.map(function (v) { return v == null ? "" : (+v.toPrecision(3)) + " ms"; }); } };
-    var opts = timelineOptions("latency of successful probes per bucket (log scale)", 220, series, { ms: { distr: 3, log: 10 } }, axis);
+    // With no success at all, 1–10 ms keeps the axis (and so the x alignment with the other rows).
+    var msRange = function (u, min, max) { return min == null ? [1, 10] : uPlot.rangeLog(min, max, 10, false); };
+    var opts = timelineOptions("latency of successful probes per bucket (log scale)", 220, series, { ms: { distr: 3, log: 10, range: msRange } }, axis);
     return interactive(new uPlot(opts, [xs, b.latencyP50Ms, b.latencyMaxMs], el));
   }
 
