@@ -51,16 +51,28 @@ export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): Budget
       const measuredMs = latency[percentile];
       const name = `latency.${phase}.${percentile}`;
       if (measuredMs === null) {
-        results.push({ name, limit: formatDurationMs(limitMs), measured: "no successful probe", precision: null, pass: false, detail: `${latency.count} probes in the ${phase} phase, none succeeded` });
+        results.push({
+          ...noNumbers,
+          name,
+          limit: formatDurationMs(limitMs),
+          measured: "no successful probe",
+          precision: null,
+          pass: false,
+          detail: `${latency.count} probes in the ${phase} phase, none succeeded`,
+          limitMs,
+        });
         continue;
       }
       results.push({
+        ...noNumbers,
         name,
         limit: formatDurationMs(limitMs),
         measured: formatDurationMs(measuredMs),
         precision: null,
         pass: measuredMs <= limitMs,
         detail: `${latency.ok} successful probes; HDR histogram, 3 significant digits`,
+        measuredMs,
+        limitMs,
       });
     }
   }
@@ -74,11 +86,12 @@ function durationBudget(
   figure: (fault: FaultAnalysis) => { ms: number | null; precisionMs: number | null; unmeasured: string },
 ): BudgetResult {
   const limit = formatDurationMs(limitMs);
-  if (fault === null) return noFault(name, limit);
+  if (fault === null) return { ...noFault(name, limit), limitMs };
   const { ms, precisionMs, unmeasured } = figure(fault);
   const precision = precisionMs === null ? null : formatDurationMs(precisionMs);
-  if (ms === null) return { name, limit, measured: unmeasured, precision, pass: false };
-  return { name, limit, measured: formatWithPrecision(ms, precisionMs), precision, pass: ms <= limitMs };
+  const numbers = { ...noNumbers, limitMs, precisionMs };
+  if (ms === null) return { ...numbers, name, limit, measured: unmeasured, precision, pass: false };
+  return { ...numbers, name, limit, measured: formatWithPrecision(ms, precisionMs), precision, pass: ms <= limitMs, measuredMs: ms };
 }
 
 /** Why a fault has no failover figure, in words. */
@@ -88,22 +101,43 @@ function unrecoveredWords(fault: FaultAnalysis): string {
 
 /** Counted from the first stable recovery; with none before the restore there is nothing to count from, and it fails. */
 function errorsAfterRecoveryBudget(limit: number, fault: FaultAnalysis | null): BudgetResult {
-  if (fault === null) return noFault("errors-after-recovery", String(limit));
+  if (fault === null) return { ...noFault("errors-after-recovery", String(limit)), limitCount: limit };
   if (fault.errorsAfterRecovery === null) {
-    return { name: "errors-after-recovery", limit: String(limit), measured: "never recovered", precision: null, pass: false, detail: "no stable recovery before the restore" };
+    return {
+      ...noNumbers,
+      name: "errors-after-recovery",
+      limit: String(limit),
+      measured: "never recovered",
+      precision: null,
+      pass: false,
+      detail: "no stable recovery before the restore",
+      limitCount: limit,
+    };
   }
   const detail = fault.outages.length > 1 ? `${fault.outages.length - 1} more outage window${fault.outages.length > 2 ? "s" : ""} after the first recovery` : undefined;
   return countBudget("errors-after-recovery", limit, fault.errorsAfterRecovery, detail);
 }
 
 function countBudget(name: string, limit: number, measured: number, detail?: string): BudgetResult {
-  const result: BudgetResult = { name, limit: String(limit), measured: String(measured), precision: null, pass: measured <= limit };
+  const result: BudgetResult = {
+    ...noNumbers,
+    name,
+    limit: String(limit),
+    measured: String(measured),
+    precision: null,
+    pass: measured <= limit,
+    measuredCount: measured,
+    limitCount: limit,
+  };
   if (detail !== undefined) result.detail = detail;
   return result;
 }
 
+/** The numbers of a budget before it has any: each budget fills in those its kind has. */
+const noNumbers = { measuredMs: null, limitMs: null, precisionMs: null, measuredCount: null, limitCount: null } as const;
+
 function noFault(name: string, limit: string): BudgetResult {
-  return { name, limit, measured: "no fault injected", precision: null, pass: false };
+  return { ...noNumbers, name, limit, measured: "no fault injected", precision: null, pass: false };
 }
 
 function failedByKindDetail(analysis: RunAnalysis): string | undefined {
@@ -117,19 +151,22 @@ function vipMoveBudget(rule: "must" | "must-not", fault: FaultAnalysis | null): 
   const from = fault.vipOwnerBefore ?? "no owner";
   if (fault.vipOwnersBefore.length === 0) {
     // Nobody held it: "moved" and "stayed" both mean nothing, so neither rule is met.
-    return { name: "vip-move", limit, measured: "no owner before the fault", precision: null, pass: false, detail: "no host held the VIP when the inject command started" };
+    return { ...noNumbers, name: "vip-move", limit, measured: "no owner before the fault", precision: null, pass: false, detail: "no host held the VIP when the inject command started" };
   }
   if (fault.vipMoveMs === null) {
-    return { name: "vip-move", limit, measured: "did not move", precision: null, pass: rule === "must-not", detail: `stayed: ${from}` };
+    return { ...noNumbers, name: "vip-move", limit, measured: "did not move", precision: null, pass: rule === "must-not", detail: `stayed: ${from}` };
   }
   const precision = fault.vipMovePrecisionMs === null ? null : formatDurationMs(fault.vipMovePrecisionMs);
   return {
+    ...noNumbers,
     name: "vip-move",
     limit,
     measured: `moved ${formatSinceAction(fault.vipMoveMs, fault.vipMovePrecisionMs, "inject")}`,
     precision,
     pass: rule === "must",
     detail: `${from} → ${fault.vipMovedTo ?? "?"}`,
+    measuredMs: fault.vipMoveMs,
+    precisionMs: fault.vipMovePrecisionMs,
   };
 }
 
@@ -145,6 +182,7 @@ function splitBrainBudget(analysis: RunAnalysis): BudgetResult {
 
 function healthyBudget(analysis: RunAnalysis): BudgetResult {
   return {
+    ...noNumbers,
     name: "healthy-after-restore",
     limit: `last ${analysis.stableProbes} probes ok`,
     measured: analysis.healthyAfterRestore ? "healthy" : "unhealthy",

@@ -202,7 +202,11 @@ export interface RunAnalysis {
   notes: string[];
 }
 
-/** One budget, checked. `measured` carries its ± (never a bare figure); `precision` is that ± alone. */
+/**
+ * One budget, checked. `measured` carries its ± (never a bare figure); `precision` is that ± alone.
+ * The strings are for people; the numbers beside them are for machines (CI, trends), each with its
+ * unit in its name, null where the budget has no such number or the figure was not measured.
+ */
 export interface BudgetResult {
   name: string;
   limit: string;
@@ -210,4 +214,14 @@ export interface BudgetResult {
   precision: string | null;
   pass: boolean;
   detail?: string;
+  /** The figure in ms (failover, outage, failback, a latency percentile, the VIP move — negative when before the inject returned). */
+  measuredMs: number | null;
+  /** The limit in ms, for duration budgets. */
+  limitMs: number | null;
+  /** ± of measuredMs. */
+  precisionMs: number | null;
+  /** The figure as a count (failed probes, split-brain intervals). */
+  measuredCount: number | null;
+  /** The limit as a count. */
+  limitCount: number | null;
 }
