@@ -164,6 +164,29 @@ describe("report.html in Chromium", () => {
     expect([reset.min, reset.max]).toEqual([0, DURATION_MS / 1000]);
   };
 
+  it("the wheel zooms every row about the pointer, shift+wheel pans them, the reset button shows the whole run again", async () => {
+    const xScales = () => page.evaluate(() => (["outcomes", "latency", "lanes"] as const).map((name) => [window.vipdrillCharts[name].scales.x.min, window.vipdrillCharts[name].scales.x.max]));
+    const plot = page.locator("#chart-outcomes .u-over");
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -100);
+    await page.waitForFunction(() => window.vipdrillCharts.lanes.scales.x.max - window.vipdrillCharts.lanes.scales.x.min < 20);
+    const zoomed = await xScales();
+    expect(new Set(zoomed.map((s) => s.join()))).toHaveProperty("size", 1);
+    const [min, max] = zoomed[0]!;
+    expect(max! - min!).toBeCloseTo(15, 6); // a quarter less of 20 s
+    expect((min! + max!) / 2).toBeCloseTo(10, 0); // about the pointer, mid-run
+    await page.keyboard.down("Shift");
+    await page.mouse.wheel(0, 100);
+    await page.keyboard.up("Shift");
+    await page.waitForFunction((from) => window.vipdrillCharts.outcomes.scales.x.min > from, min!);
+    const [panMin, panMax] = (await xScales())[0]!;
+    expect(panMax! - panMin!).toBeCloseTo(15, 6);
+    await page.click("#reset-zoom");
+    expect(await xScales()).toEqual([[0, 20], [0, 20], [0, 20]]);
+  });
+
   it("the VIP lanes show who held it: lb-1 until the fault, lb-2 after the move, lb-1 again after the preemption", async () => {
     const drawn = (await plotted()).drawn.lanes.filter((d) => d.lane.startsWith("VIP on"));
     expect(drawn.map((d) => [d.lane, d.label, d.fromMs, d.toMs])).toEqual([

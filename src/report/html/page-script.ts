@@ -208,7 +208,8 @@ export const PAGE_SCRIPT = String.raw`(function () {
     return function (e) {
       e.preventDefault();
       var min = u.scales.x.min, max = u.scales.x.max, spanS = max - min;
-      var dx = e.shiftKey ? e.deltaY : e.deltaX;
+      // Some browsers turn shift+wheel into a sideways scroll themselves.
+      var dx = e.deltaX || (e.shiftKey ? e.deltaY : 0);
       if (dx) return setX(min + (dx > 0 ? 0.1 : -0.1) * spanS, max + (dx > 0 ? 0.1 : -0.1) * spanS);
       var at = u.posToVal(e.clientX - u.over.getBoundingClientRect().left, "x");
       var f = e.deltaY < 0 ? 0.75 : 1 / 0.75;
