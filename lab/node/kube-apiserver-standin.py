@@ -120,6 +120,10 @@ def serve(raw, context):
     # dead client stalls only itself, never accept().
     conn = None
     try:
+        # TLS 1.3 sends its session tickets after the handshake: with Nagle on, the response then
+        # waits for the client's delayed ACK of them (40 ms), which every fresh-connection probe would
+        # pay. kube-apiserver (Go) sets TCP_NODELAY on every connection too.
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         raw.settimeout(HANDSHAKE_TIMEOUT_S)
         conn = context.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
         conn.do_handshake()

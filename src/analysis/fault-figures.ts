@@ -7,6 +7,7 @@ import type { FaultEvent, ProbeEvent, VipEvent } from "../model/timeline.js";
 import { formatDurationMs, roundUpToTenthMs } from "./format.js";
 import { countFailures, countFlaps, isFailed, type OutageSpan } from "./outage-windows.js";
 import type { FaultAnalysis, Outage, ProbeStats } from "./types.js";
+import type { PredictedWindow } from "../model/prediction.js";
 import { firstVipMove, ownerLabel, vipOwnersAt } from "./vip-owners.js";
 
 export interface FaultContext {
@@ -19,6 +20,7 @@ export interface FaultContext {
   intervalMs: number;
   endMs: number;
   vipTimePrecisionMs: number | null;
+  predicted: PredictedWindow | null;
   notes: string[];
 }
 
@@ -68,6 +70,14 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
   if (outages.length > 1) {
     notes.push(`after the inject: ${outages.length} outage windows; failover counts to the end of the last (${at(lastOutage!.endMs ?? lastOutage!.startMs)})`);
   }
+  const predicted = ctx.predicted;
+  const outsidePrediction =
+    predicted === null || failoverMs === null ? null : failoverMs + precisionMs < predicted.fromMs || failoverMs - precisionMs > predicted.toMs;
+  if (outsidePrediction) {
+    notes.push(
+      `finding: failover ${formatDurationMs(failoverMs!)} ± ${formatDurationMs(precisionMs)} lies outside the window ${formatDurationMs(predicted!.fromMs)}–${formatDurationMs(predicted!.toMs)} that ${predicted!.source} allows (${predicted!.terms.join("; ")})`,
+    );
+  }
   const failuresBeforeInjectReturned = countFailures(probes, injectStartMs, inject.atMs);
   if (failuresBeforeInjectReturned > 0) {
     notes.push(`after the inject: ${plural(failuresBeforeInjectReturned, "probe")} failed while its command ran, before it returned`);
@@ -102,6 +112,8 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
     errorsAfterRecovery,
     flaps,
     failuresBeforeInjectReturned,
+    predicted,
+    outsidePrediction,
     vipOwnersBefore,
     vipMoveMs: move === null ? null : move.atMs - inject.atMs,
     vipMovedTo: move?.host ?? null,

@@ -13,6 +13,7 @@
  * next tick, up to vip_arpRate; until then clients keep sending to the old owner's MAC.
  */
 import { LEADER_ELECTION_JITTER as JITTER } from "../model/kube-vip.js";
+import type { PredictedWindow } from "../model/prediction.js";
 
 export interface KubeVipTimings {
   leaseDurationMs: number;
@@ -31,18 +32,11 @@ export type LeaderLoss =
   /** Nothing that kube-vip notices (kubelet stopped): no failover at all. */
   | "none";
 
-export interface PredictedWindow {
-  /** The earliest and latest failover the mechanisms allow, ms after T_f. */
-  fromMs: number;
-  toMs: number;
-  /** Each term of the bound, in words, for the report. */
-  terms: string[];
-}
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 2)} s`;
 
 /** The window, or null when the leader does not lose its lease (nothing fails over). */
-export function kubeVipFailoverWindow(t: KubeVipTimings, loss: LeaderLoss, extraMs: { fromMs?: number; toMs?: number; why?: string } = {}): PredictedWindow | null {
+export function kubeVipFailoverWindow(t: KubeVipTimings, loss: LeaderLoss, source: string, before: { ms: number; why: string } | undefined = undefined): PredictedWindow | null {
   if (loss === "none") return null;
   const poll = (1 + JITTER) * t.retryPeriodMs;
   const terms =
@@ -54,8 +48,9 @@ export function kubeVipFailoverWindow(t: KubeVipTimings, loss: LeaderLoss, extra
         ]
       : [`the lease is released; a follower takes it at its next poll, within ${s(poll)} (retryPeriod × 2.2)`];
   terms.push(`first gratuitous ARP within vip_arpRate ${s(t.arpRateMs)}`);
-  if (extraMs.why !== undefined) terms.push(extraMs.why);
-  const fromMs = (loss === "expiry" ? t.leaseDurationMs - t.retryPeriodMs : 0) + (extraMs.fromMs ?? 0);
-  const toMs = (loss === "expiry" ? t.leaseDurationMs + 2 * poll : poll) + t.arpRateMs + (extraMs.toMs ?? 0);
-  return { fromMs: Math.max(0, fromMs), toMs, terms };
+  // Something before the leader even stops (the kubelet noticing a manifest is gone) widens the upper end.
+  if (before !== undefined) terms.unshift(`${before.why}, within ${s(before.ms)}`);
+  const fromMs = loss === "expiry" ? t.leaseDurationMs - t.retryPeriodMs : 0;
+  const toMs = (loss === "expiry" ? t.leaseDurationMs + 2 * poll : poll) + t.arpRateMs + (before?.ms ?? 0);
+  return { fromMs: Math.max(0, fromMs), toMs, terms, source };
 }

@@ -4,6 +4,7 @@
  */
 import type { ProbeErrorKind, TimelineEvent } from "../model/timeline.js";
 import type { Budgets, LatencyPhase } from "../model/scenario.js";
+import type { PredictedWindow } from "../model/prediction.js";
 
 export interface AnalysisInput {
   events: readonly TimelineEvent[];
@@ -20,6 +21,8 @@ export interface AnalysisInput {
   splitBrainGraceMs?: number;
   /** ± of VIP event times (how the observer stamps them); null when unknown. Default null. */
   vipTimePrecisionMs?: number | null;
+  /** The failover window the system's configuration allows, where one can be derived. */
+  predicted?: PredictedWindow | null;
 }
 
 /** Where an outage window is counted: by when its first failure was due (see the README). */
@@ -141,6 +144,10 @@ export interface FaultAnalysis {
   flaps: number | null;
   /** Failed probes due while the inject command ran (S_f ≤ due < T_f). */
   failuresBeforeInjectReturned: number;
+  /** The failover window the configuration allows (README "Measurement definitions": predictions); null where none is derived. */
+  predicted: PredictedWindow | null;
+  /** The failover, with its ±, lies wholly outside the predicted window: a finding. Null without a prediction or a figure. */
+  outsidePrediction: boolean | null;
 
   // The VIP.
   /** Hosts holding the VIP just before S_f. */

@@ -4,12 +4,16 @@ import { prepareFault, type InjectedFault } from "../faults/fault-controller.js"
 import { HostClocks } from "../host-tools/host-clocks.js";
 import { KeepalivedObserver, SYSLOG_FILES } from "../observers/keepalived-observer.js";
 import { VipObserver } from "../observers/vip-observer.js";
+import { LeaseObserver } from "../observers/lease-observer.js";
+import { KubeVipLogObserver } from "../observers/kube-vip-log-observer.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
 import { resolveTargets } from "../scenario/selector.js";
 import type { Scenario } from "../model/scenario.js";
 import { hostsWithRole, vipCandidateHosts, type Host, type Topology } from "../model/host.js";
 import { renderCommand } from "../model/command.js";
 import { guardBlastRadius } from "./blast-radius.js";
+import { predictFailover } from "./predict.js";
+import type { PredictedWindow } from "../model/prediction.js";
 import { FRESH_STREAM, KEEPALIVE_STREAM, type PhaseName, type Timeline } from "../model/timeline.js";
 
 /** Added to the hold time before a host's dead-man timer heals the fault on its own. */
@@ -43,16 +47,25 @@ export interface DrillOutcome {
    * have their own; else the slowest of a few command round trips, which bounds how late a line can arrive.
    */
   observerLatencyMs: number | null;
+  /** The failover window the configuration allows (see predict.ts); null where none is derived. */
+  predicted: PredictedWindow | null;
 }
 
 /** The outcome as plain data for report/: what the fault's commands were, the ± of VIP times. */
-export function drillRecordOf(outcome: DrillOutcome): { endMs: number; error: { code: string; message: string } | undefined; plan: Array<{ hostId: string; inject: string[]; restore: string[] }>; vipTimePrecisionMs: number | null } {
+export function drillRecordOf(outcome: DrillOutcome): {
+  endMs: number;
+  error: { code: string; message: string } | undefined;
+  plan: Array<{ hostId: string; inject: string[]; restore: string[] }>;
+  vipTimePrecisionMs: number | null;
+  predicted: PredictedWindow | null;
+} {
   return {
     endMs: outcome.endMs,
     error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : undefined,
     plan:
       outcome.fault?.actions.map((a) => ({ hostId: a.host.id, inject: a.inject.map(renderCommand), restore: a.restore.map(renderCommand) })) ?? [],
     vipTimePrecisionMs: outcome.observerLatencyMs,
+    predicted: outcome.predicted,
   };
 }
 
@@ -121,6 +134,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
 
   const vipObserver = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock, hostClocks);
   const keepalived = new KeepalivedObserver(hostsWithRole(topology.hosts, "load-balancer"), timeline, clock, SYSLOG_FILES, hostClocks);
+  // kube-vip: its Lease (who leads) and its own log, beside the VIP owner.
+  const lease = topology.kubeVip ? new LeaseObserver(topology, timeline, clock, hostClocks) : undefined;
+  const kubeVipLog = topology.kubeVip
+    ? new KubeVipLogObserver(hostsWithRole(topology.hosts, "control-plane"), topology.kubeVip.container, timeline, clock, hostClocks)
+    : undefined;
   const probes = new ProbeRunner(timeline, clock);
   let targets: string[] = [];
   let error: VipdrillError | undefined;
@@ -135,10 +153,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     // Round trips bound the stamps only where hosts do not stamp events on our clock.
     arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates);
     await keepalived.start();
+    await lease?.start();
+    await kubeVipLog?.start();
     // Resolved and prechecked now, so a bad target fails before anything is done…
     const resolve = (): Host[] => {
       const holders = vipObserver.holders();
-      const hosts = resolveTargets(scenario.fault, topology, { owner: holders.length === 1 ? holders[0]! : null, holders });
+      const hosts = resolveTargets(scenario.fault, topology, { owner: holders.length === 1 ? holders[0]! : null, holders, leaseHolder: lease?.holderIdentity() ?? null });
       guardBlastRadius(scenario.fault, hosts, topology, options.allowWideBlastRadius ?? false);
       return hosts;
     };
@@ -157,7 +177,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     phase("fault");
     // …and a selector that follows the VIP is resolved again at the fault: "the VIP owner" is the owner
     // now, even if the VIP moved during the baseline (a preemption just after the lab came up).
-    if (scenario.fault.selector.kind === "vip-owner" || scenario.fault.selector.kind === "vip-backup") {
+    if (["vip-owner", "vip-backup", "kube-vip-leader"].includes(scenario.fault.selector.kind)) {
       const now = resolve();
       if (now.map((h) => h.id).join() !== targets.join()) {
         timeline.append({ type: "note", atMs: clock.nowMs(), message: `${scenario.fault.target} is now ${now.map((h) => h.id).join(", ")} (was ${targets.join(", ")} when the drill started)` });
@@ -194,11 +214,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
             });
     }
     if (probing) await probes.stop();
-    await Promise.allSettled([vipObserver.stop(), keepalived.stop()]);
+    await Promise.allSettled([vipObserver.stop(), keepalived.stop(), lease?.stop(), kubeVipLog?.stop()]);
     endMs = clock.nowMs();
     // A last pairing closes the settle phase; drift is known only now, so the ± of VIP times too.
     remeasure();
     await Promise.all(remeasures);
   }
-  return { targets, fault, endMs, error, observerLatencyMs: vipObserver.precisionMs(arrivalBoundMs) };
+  return { targets, fault, endMs, error, observerLatencyMs: vipObserver.precisionMs(arrivalBoundMs), predicted: predictFailover(scenario.fault, topology) };
 }

@@ -37,6 +37,10 @@ export interface KubeVipSetup {
   leaseAccess: LeaseAccess;
   /** Where the manifest's settings came from, for reports ("lab template", "preflight"). */
   source: string;
+  /** The lease timings and ARP rate kube-vip runs with, where known (the lab's; a manifest preflight read). */
+  timings?: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number; arpRateMs: number };
+  /** How long the kubelet may take to notice a static-pod manifest is gone (inotify: at once; the lab's stand-in polls). */
+  manifestNoticeMs?: number;
 }
 
 export const DEFAULT_LEASE: LeaseRef = { namespace: "kube-system", name: "plndr-cp-lock" };

@@ -61,8 +61,9 @@ export interface FaultEvent {
   startMs: number;
   atMs: number;
   /**
-   * ± of atMs where it is a host's own stamp (a host the fault cut off from us), converted by the
-   * measured clock offset; absent where atMs is a command's return on our clock.
+   * ± of atMs where it is a host's own stamp (a host the fault cut off from us), placed on our clock
+   * through its clock pairing: the pairing's ± plus the drift between pairings; absent where atMs is
+   * a command's return on our clock.
    */
   uncertaintyMs?: number;
 }
@@ -93,6 +94,36 @@ export interface BackendStateEvent {
   atMs: number;
 }
 
+/**
+ * kube-vip's Lease as vipdrill read it when its record changed (a renewal, a new holder, a release),
+ * through one control plane's apiserver or kubectl there.
+ */
+export interface LeaseEvent {
+  type: "lease";
+  /** The control plane it was read from. */
+  source: string;
+  /** holderIdentity; null when nobody holds it (client-go's release writes an empty holder). */
+  holder: string | null;
+  /** The host that holder names; null when nobody holds it or no host has that node name. */
+  holderHost: string | null;
+  transitions: number;
+  /** renewTime and acquireTime, stamped by the holder's clock, on the run's clock; null when absent. */
+  renewAtMs: number | null;
+  acquireAtMs: number | null;
+  /** The holder differs from the previous record's (else a renewal). */
+  holderChanged: boolean;
+  /** When vipdrill read this record. */
+  atMs: number;
+}
+
+/** A line kube-vip logged, as its container runtime stamped it (crictl logs --timestamps). */
+export interface KubeVipLogEvent {
+  type: "kube-vip-log";
+  host: string;
+  message: string;
+  atMs: number;
+}
+
 export interface NoteEvent {
   type: "note";
   atMs: number;
@@ -107,6 +138,8 @@ export type TimelineEvent =
   | VipEvent
   | VrrpStateEvent
   | BackendStateEvent
+  | LeaseEvent
+  | KubeVipLogEvent
   | NoteEvent;
 
 export class Timeline {

@@ -14,6 +14,12 @@ export function figureLines(report: Report): Array<[string, string]> {
     const took = formatDurationMs(a.injectedAtMs - a.injectStartMs);
     lines.push(["fault", `${f.type} on ${f.hosts.join(", ")} (${f.target}), injected at T+${formatDurationMs(a.injectedAtMs)} (command took ${took})`]);
     lines.push(["failover", failoverText(a)]);
+    if (a.predicted) {
+      lines.push([
+        "predicted",
+        `${formatDurationMs(a.predicted.fromMs)}–${formatDurationMs(a.predicted.toMs)} by ${a.predicted.source}${a.outsidePrediction ? " — the measured failover lies OUTSIDE it" : ""}`,
+      ]);
+    }
     a.outages.forEach((o, i) => lines.push([i === 0 ? "outages" : "", outageText(o, i, a.outages.length)]));
     lines.push(["VIP", vipText(a)]);
     if (a.restoredAtMs !== null) lines.push(["failback", failbackText(a)]);
@@ -30,6 +36,10 @@ export function figureLines(report: Report): Array<[string, string]> {
     .sort((a, b) => a.atMs - b.atMs)
     .map((e) => `${e.host} ${e.state} T+${formatDurationMs(e.atMs)}`);
   if (vrrp.length > 0) lines.push(["keepalived", vrrp.join(", ")]);
+  const lease = leaseText(report, from);
+  if (lease) lines.push(["lease", lease]);
+  const leaderLines = report.timeline.flatMap((e) => (e.type === "kube-vip-log" && e.atMs >= from && LEADERSHIP_LINE.test(e.message) ? [`${e.host} T+${formatDurationMs(e.atMs)}: ${e.message.replace(/^\S+ \S+ /, "")}`] : []));
+  for (const text of leaderLines.slice(0, 8)) lines.push(["kube-vip", text]);
   const p = report.probes;
   const kinds = Object.entries(p.byOutcome)
     .filter(([k]) => k !== "ok")
@@ -98,4 +108,26 @@ function failbackText(a: FaultAnalysis): string {
     `${formatWithPrecision(a.failbackMs, a.failbackPrecisionMs)}  (the longest of ${n} outage${n === 1 ? "" : "s"} after the restore, ` +
     `${failedProbes(a.failbackOutages.reduce((sum, o) => sum + o.failedProbes, 0))}; clients back for good ${formatWithPrecision(a.failbackRecoveryMs ?? 0, a.failbackRecoveryPrecisionMs)} after the restore)`
   );
+}
+
+/** kube-vip log lines about leadership (its slog messages and client-go's), worth a line of the summary. */
+const LEADERSHIP_LINE = /New leader|becoming a follower|lost leadership|acquired lease|Failed to renew|release|Received termination/i;
+
+/**
+ * kube-vip's Lease after the baseline: each change of holder with when it was acquired (the
+ * holder's own acquireTime, on our clock) and how soon vipdrill saw it; renewals counted.
+ */
+function leaseText(report: Report, fromMs: number): string | undefined {
+  const events = report.timeline.flatMap((e) => (e.type === "lease" ? [e] : []));
+  if (events.length === 0) return undefined;
+  const before = events.filter((e) => e.atMs < fromMs).at(-1) ?? events[0]!;
+  const changes = events.filter((e) => e.atMs >= fromMs && e.holderChanged);
+  const renewals = events.filter((e) => e.atMs >= fromMs && !e.holderChanged).length;
+  const held = (holder: string | null): string => holder ?? "nobody (released)";
+  const moves = changes.map((e) => {
+    const acquired = e.acquireAtMs === null || e.holder === null ? "" : ` (acquired T+${formatDurationMs(e.acquireAtMs)}, seen ${formatDurationMs(e.atMs - e.acquireAtMs)} later)`;
+    return `→ ${held(e.holder)} T+${formatDurationMs(e.atMs)}${acquired}`;
+  });
+  const last = events.at(-1)!;
+  return `${held(before.holder)} ${moves.join(" ")}${moves.length === 0 ? "kept it" : ""}; ${renewals} renewals, ${last.transitions} transitions in all`;
 }

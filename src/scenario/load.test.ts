@@ -30,12 +30,24 @@ const SHIPPED = [
   "drain-control-plane.yaml",
   "haproxy-stop-vip-owner.yaml",
   "keepalived-stop-vip-owner.yaml",
+  "kube-vip-container-kill.yaml",
+  "kube-vip-kubelet-stop-leader.yaml",
+  "kube-vip-link-pull-leader-15-10-2.yaml",
+  "kube-vip-link-pull-leader.yaml",
+  "kube-vip-static-pod-stop.yaml",
   "kubelet-stop-control-plane.yaml",
   "link-pull-vip-owner.yaml",
 ];
+/**
+ * Budgets other than the runbook's 5 s, each for a stated reason: kube-vip cannot fail over a
+ * pulled link in 5 s with any timings it documents, so that drill's budget is its predicted window.
+ */
+const FAILOVER_BUDGET_MS: Record<string, number> = { "kube-vip-link-pull-leader": 10_500 };
+/** Drills whose hold must outlast a failover the defaults make slow (15/10/2: up to 26.8 s). */
+const LONG_DRILLS = new Set(["kube-vip-link-pull-leader-15-10-2", "kube-vip-link-pull-leader"]);
 
 describe("shipped scenarios", () => {
-  it("all six are listed, load and validate, with the runbook's 5 s failover budget", async () => {
+  it("all eleven are listed, load and validate, with the runbook's 5 s failover budget unless said otherwise", async () => {
     const files = await listScenarios();
     expect(files).toEqual(SHIPPED.map((f) => join(builtinScenariosDir(), f)));
     for (const file of files) {
@@ -44,10 +56,10 @@ describe("shipped scenarios", () => {
       const scenario = await loadScenario(file);
       expect(`${scenario.name}.yaml`).toBe(file.slice(builtinScenariosDir().length + 1));
       expect(scenario.file).toBe(file);
-      expect(scenario.budgets.failoverMs).toBe(5000);
+      expect(scenario.budgets.failoverMs).toBe(FAILOVER_BUDGET_MS[scenario.name] ?? 5000);
       expect(scenario.description).not.toMatch(/\n/);
-      // Short enough for a drill of under 40 s wall time (plus readiness).
-      expect(scenario.baselineMs + scenario.holdMs + scenario.settleMs).toBeLessThanOrEqual(25_000);
+      // Short enough for a drill of under 40 s wall time (plus readiness), but for the slow kube-vip link pulls.
+      expect(scenario.baselineMs + scenario.holdMs + scenario.settleMs).toBeLessThanOrEqual(LONG_DRILLS.has(scenario.name) ? 60_000 : 25_000);
     }
   });
 

@@ -25,7 +25,9 @@ export const LAB_KUBE_VIP: KubeVipSetup = {
   manifestPath: DEFAULT_MANIFEST,
   container: DEFAULT_CONTAINER,
   leaseAccess: { kind: "kubectl", kubeconfig: LAB_ADMIN_CONF },
-  source: "the lab's kube-vip.yaml template",
+  source: "the lab's kube-vip manifest (scenario lab.kubeVip)",
+  // The stand-in kubelet polls its manifests directory every 0.5 s (a real one is told by inotify).
+  manifestNoticeMs: 500,
 };
 
 export const containerName = (lab: string, node: string): string => `vipdrill-${lab}-${node}`;
@@ -48,7 +50,9 @@ export function labTopology(plan: LabPlan, transportOf: (node: LabNodePlan) => E
     haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND },
     lifecycle,
     vipManager: plan.vipManager,
-    ...(plan.vipManager === "kube-vip" ? { kubeVip: LAB_KUBE_VIP, standIns: KUBE_VIP_STAND_INS } : { standIns: KEEPALIVED_STAND_INS }),
+    ...(plan.vipManager === "kube-vip"
+      ? { kubeVip: { ...LAB_KUBE_VIP, ...(plan.kubeVip ? { timings: plan.kubeVip } : {}) }, standIns: KUBE_VIP_STAND_INS }
+      : { standIns: KEEPALIVED_STAND_INS }),
   };
 }
 
