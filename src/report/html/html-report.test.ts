@@ -50,6 +50,16 @@ describe("report.html", () => {
     ]);
   });
 
+  it("latency per phase beside the percentile plot: due span, ok, failed, p50 … max", () => {
+    const latency = Object.values((report.analysis as RunAnalysis).latency);
+    expect(latency.map((l) => l.phase)).toEqual(["baseline", "fault", "recovered", "after-restore"]);
+    const rows = cells(section("percentiles"));
+    expect(rows.map(([phase, , ...figures]) => [phase, ...figures])).toEqual(
+      latency.map((l) => [l.phase, String(l.ok), String(l.failed), `${l.p50} ms`, `${l.p90} ms`, `${l.p99} ms`, `${l["p99.9"]} ms`, `${l.max} ms`]),
+    );
+    expect(rows[1]![1]).toBe("T+4.950 s → T+9.200 s"); // the fault phase: from S_f to when clients were back for good
+  });
+
   it("the plan's commands per host, and the notes", () => {
     expect(section("plan")).toMatch(/<h3>lb-1<\/h3><p class="caption">inject<\/p><pre><code>ip link set eth0 down<\/code><\/pre><p class="caption">restore<\/p><pre><code>ip link set eth0 up<\/code><\/pre>/);
     const notes = [...section("notes").matchAll(/<li>(.*?)<\/li>/g)].map((m) => text(m[1]!));

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { formatDurationMs, formatWithPrecision } from "../../analysis/format.js";
 import type { PhaseLatency, RunAnalysis } from "../../analysis/types.js";
+import { PERCENTILES } from "../../model/scenario.js";
 import { figureLines } from "../figures.js";
 import type { Report } from "../report-types.js";
 import { LANE_COLORS, LATENCY_COLORS, OUTCOME_COLORS, PHASE_COLORS } from "./palette.js";
@@ -168,22 +169,20 @@ ${rows.join("\n")}
 </section>`;
 }
 
-const PERCENTILE_COLUMNS = ["p50", "p90", "p99", "p99.9", "max"] as const;
-
 function percentilesSection(latency: Readonly<Record<string, PhaseLatency>>): string {
   const fmt = (ms: number | null): string => (ms === null ? "–" : `${ms} ms`);
   const rows = Object.values(latency)
     .filter((l) => l.count > 0)
     .map((l) => {
       const from = l.fromMs === null ? "" : `T+${formatDurationMs(l.fromMs)} → T+${formatDurationMs(l.toMs ?? 0)}`;
-      return `<tr><td>${esc(l.phase)}</td><td class="num">${esc(from)}</td><td class="num">${l.ok}</td><td class="num">${l.failed}</td>${PERCENTILE_COLUMNS.map((p) => `<td class="num">${esc(fmt(l[p]))}</td>`).join("")}</tr>`;
+      return `<tr><td>${esc(l.phase)}</td><td class="num">${esc(from)}</td><td class="num">${l.ok}</td><td class="num">${l.failed}</td>${PERCENTILES.map((p) => `<td class="num">${esc(fmt(l[p]))}</td>`).join("")}</tr>`;
     });
   return `<section id="percentiles" class="plots">
 <h2>Latency by percentile</h2>
 <p class="caption">Successful probes' latency from their due time (coordinated omission corrected), per phase, from the HDR histograms in report.json (3 significant digits).
 x is 1/(1−p) on a log scale, as wrk2 and HdrHistogram plot it; a curve ends where it reaches its phase's max.</p>
 <div id="chart-percentiles" class="chart"></div>
-<table class="phases"><thead><tr><th>phase</th><th>due</th><th>ok</th><th>failed</th>${PERCENTILE_COLUMNS.map((p) => `<th>${p}</th>`).join("")}</tr></thead><tbody>
+<table class="phases"><thead><tr><th>phase</th><th>due</th><th>ok</th><th>failed</th>${PERCENTILES.map((p) => `<th>${p}</th>`).join("")}</tr></thead><tbody>
 ${rows.join("\n")}
 </tbody></table>
 </section>`;
