@@ -41,8 +41,14 @@ export const ERROR_CODES = {
   VIPDRILL_LAB_SUBNET: { exit: "usage", summary: "a lab subnet that is not an IPv4 CIDR of /24 or larger" },
   VIPDRILL_FAULT_LAB_ONLY: { exit: "usage", summary: "a lab-only fault against an inventory" },
   VIPDRILL_FAULT_PRECHECK: { exit: "usage", summary: "a fault that cannot apply to its hosts (no such unit, interface or server)" },
+  VIPDRILL_REPORT_INVALID: { exit: "usage", summary: "a report.json that is not vipdrill's, is truncated, or is of a newer version" },
+  VIPDRILL_REPORT_NOT_FOUND: { exit: "usage", summary: "a report folder or file that does not exist or holds no report.json" },
+  VIPDRILL_HISTORY_INVALID: { exit: "usage", summary: "a history file with a line that is not a vipdrill history record" },
+  VIPDRILL_COMPARE_MISMATCH: { exit: "usage", summary: "compare of two different scenarios without --force" },
+  VIPDRILL_GATE_INVALID: { exit: "usage", summary: "a trend gate or --max-regression that does not parse" },
 
   // lab: the lab or the targets could not be brought up or reached.
+  VIPDRILL_LEASE_UNREADABLE: { exit: "lab", summary: "kube-vip's Lease cannot be read from any control plane (forbidden, unreachable, no kubeconfig)" },
   VIPDRILL_NO_DOCKER: { exit: "lab", summary: "no Docker engine at the socket" },
   VIPDRILL_DOCKER_PERMISSION: { exit: "lab", summary: "no permission on the Docker socket" },
   VIPDRILL_DOCKER_UNREACHABLE: { exit: "lab", summary: "a Docker engine that does not answer" },
@@ -60,6 +66,7 @@ export const ERROR_CODES = {
   VIPDRILL_LAB_NOT_READY: { exit: "lab", summary: "the VIP did not settle on the lab's VRRP master" },
   VIPDRILL_LAB_SSH: { exit: "lab", summary: "`lab up --ssh` could not open the lab's nodes to SSH" },
   VIPDRILL_NOT_HEALTHY: { exit: "lab", summary: "the endpoint or its backends did not become healthy" },
+  VIPDRILL_NOT_BACK: { exit: "lab", summary: "between repeats, the VIP did not come back to where the first iteration started" },
   VIPDRILL_NO_VIP_INTERFACE: { exit: "lab", summary: "a vipInterface the host does not have" },
   VIPDRILL_PREFLIGHT_FAILED: { exit: "lab", summary: "a preflight check failed before an inventory run" },
   VIPDRILL_HOSTS_UNREACHABLE: { exit: "lab", summary: "inventory hosts that cannot be used" },

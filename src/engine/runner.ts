@@ -13,6 +13,7 @@ import { hostsWithRole, vipCandidateHosts, type Host, type Topology } from "../m
 import { renderCommand } from "../model/command.js";
 import { guardBlastRadius } from "./blast-radius.js";
 import { predictFailover } from "./predict.js";
+import { readKubeVipTimings } from "../host-tools/kube-vip-manifest.js";
 import type { PredictedWindow } from "../model/prediction.js";
 import { FRESH_STREAM, KEEPALIVE_STREAM, type PhaseName, type Timeline } from "../model/timeline.js";
 
@@ -67,6 +68,14 @@ export function drillRecordOf(outcome: DrillOutcome): {
     vipTimePrecisionMs: outcome.observerLatencyMs,
     predicted: outcome.predicted,
   };
+}
+
+/** kube-vip's timings where the topology does not know them yet (an inventory): read from a control plane's manifest. */
+async function withKubeVipTimings(topology: Topology): Promise<Topology> {
+  const setup = topology.kubeVip;
+  if (!setup || setup.timings) return topology;
+  const timings = await readKubeVipTimings(topology).catch(() => undefined);
+  return timings ? { ...topology, kubeVip: { ...setup, timings, source: `${setup.manifestPath} on the control planes` } } : topology;
 }
 
 async function observerLatency(hosts: readonly Host[]): Promise<number | null> {
@@ -220,5 +229,5 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     remeasure();
     await Promise.all(remeasures);
   }
-  return { targets, fault, endMs, error, observerLatencyMs: vipObserver.precisionMs(arrivalBoundMs), predicted: predictFailover(scenario.fault, topology) };
+  return { targets, fault, endMs, error, observerLatencyMs: vipObserver.precisionMs(arrivalBoundMs), predicted: predictFailover(scenario.fault, await withKubeVipTimings(topology)) };
 }

@@ -27,6 +27,16 @@ export function crossCheck(value: unknown, report: Report): void {
 
   const hosts = items(value.hosts);
   const jumpHosts = items(value.jumpHosts);
+
+  // kube-vip holds the VIP on the control planes: a load balancer has no place in it.
+  const lbRoles = (h: Loose): boolean => Array.isArray(h.roles) && (h.roles as unknown[]).includes("load-balancer");
+  if (value.topology === "kube-vip") {
+    hosts.forEach((h, i) => {
+      if (lbRoles(h)) report(["hosts", i, "roles"], `expected control-plane only with topology kube-vip (kube-vip puts the VIP on the control planes), got ${JSON.stringify(h.roles)}`);
+    });
+  } else if (value.kubeVip !== undefined && (value.topology === "haproxy-keepalived" || hosts.some(lbRoles))) {
+    report(["kubeVip"], "expected no kubeVip settings where Keepalived holds the VIP (topology haproxy-keepalived), got some: set topology: kube-vip, or drop kubeVip");
+  }
   const nodes = [
     ...hosts.map((node, i) => ({ node, path: ["hosts", i] as YamlPath })),
     ...jumpHosts.map((node, i) => ({ node, path: ["jumpHosts", i] as YamlPath })),

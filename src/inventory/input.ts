@@ -108,6 +108,11 @@ const hostInput = strict({
     .regex(/^[A-Za-z0-9_.:-]+$/, { error: expected("an HAProxy server name such as master-1") })
     .optional()
     .describe("control planes: this host's server name in the HAProxy backend; default its id"),
+  nodeName: z
+    .string({ error: expected("a Kubernetes node name such as master-1.example.org") })
+    .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, { error: expected("a Kubernetes node name such as master-1.example.org") })
+    .optional()
+    .describe("kube-vip: the host's Kubernetes node name (the Lease's holderIdentity); default its id"),
   ssh: sshInput.optional().describe("per-host SSH settings, merged over the top-level ssh"),
   services: record(/^[A-Za-z0-9@._-]+$/, UNIT, serviceOverride, `a mapping of service names to stop/start commands`)
     .prefault({})
@@ -122,6 +127,30 @@ const jumpHostInput = strict({
 
 const DNS_HELP = "a DNS name such as api.cluster.local";
 
+const ABSOLUTE = (what: string) =>
+  z
+    .string({ error: expected(what) })
+    .regex(/^\/[^\0]*$/, { error: expected(what) });
+
+const kubeVipInput = strict({
+  kubeconfig: filePath("a kubeconfig file whose user may get leases in kube-system")
+    .optional()
+    .describe("a kubeconfig on this machine: vipdrill reads the Lease through each control plane's apiserver with it (relative to this file, or ~/…); without it, with kubectl on the control planes"),
+  hostKubeconfig: ABSOLUTE("an absolute path on the control planes such as /etc/kubernetes/admin.conf")
+    .prefault("/etc/kubernetes/admin.conf")
+    .describe("without kubeconfig: the kubeconfig kubectl uses on the control planes"),
+  manifest: ABSOLUTE("an absolute path such as /etc/kubernetes/manifests/kube-vip.yaml")
+    .prefault("/etc/kubernetes/manifests/kube-vip.yaml")
+    .describe("kube-vip's static-pod manifest on each control plane"),
+  container: z
+    .string({ error: expected("a container name such as kube-vip") })
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { error: expected("a container name such as kube-vip") })
+    .prefault("kube-vip")
+    .describe("kube-vip's container name (crictl ps --name)"),
+  leaseNamespace: z.string({ error: expected("a namespace such as kube-system") }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { error: expected("a namespace such as kube-system") }).prefault("kube-system").describe("the Lease's namespace (kube-vip's cp_namespace)"),
+  leaseName: z.string({ error: expected("a Lease name such as plndr-cp-lock") }).regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, { error: expected("a Lease name such as plndr-cp-lock") }).prefault("plndr-cp-lock").describe("the Lease's name (kube-vip's vip_leasename)"),
+});
+
 /** What users write. Everything but endpoint and hosts has a default. */
 export const inventoryInput = strict({
   name: z
@@ -129,6 +158,11 @@ export const inventoryInput = strict({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: expected("a name of letters, digits, '.', '_' and '-'") })
     .optional()
     .describe("names the inventory in reports; default the file name without extension"),
+  topology: z
+    .enum(["haproxy-keepalived", "kube-vip"])
+    .optional()
+    .describe("what holds the VIP: haproxy-keepalived (load balancers, Option B) or kube-vip (the control planes, Option A); default: kube-vip when no host is a load balancer"),
+  kubeVip: kubeVipInput.optional().describe("kube-vip: how to read its Lease, where its manifest and container are; only with topology kube-vip"),
   endpoint: strict({
     vip: z
       .string({ error: expected("the VIP, an IPv4 address such as 192.0.2.10") })

@@ -42,17 +42,43 @@ const ssh = (overrides: Partial<SshSettings> = {}): SshSettings => ({
 });
 
 describe("a valid inventory", () => {
-  it("a minimal one gets every documented default", () => {
+  it("a minimal one gets every documented default: with no load balancer, kube-vip holds the VIP", () => {
     expect(parse(`${HEAD}hosts:\n  - ${CP}\n`)).toEqual({
       file: FILE,
       name: "staging",
       endpoint: { vip: "192.0.2.10", port: 6443, insecure: true },
       haproxy: { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" },
+      vipManager: "kube-vip",
+      kubeVip: {
+        hostKubeconfig: "/etc/kubernetes/admin.conf",
+        manifest: "/etc/kubernetes/manifests/kube-vip.yaml",
+        container: "kube-vip",
+        lease: { namespace: "kube-system", name: "plndr-cp-lock" },
+      },
       hosts: [
         { id: "cp-1", address: "192.0.2.21", roles: ["control-plane"], labels: {}, vipInterface: "eth0", ssh: ssh(), services: {}, haproxyServer: "cp-1" },
       ],
       jumpHosts: [],
     });
+  });
+
+  it("kube-vip: its settings, node names, and no load balancer; Keepalived: no kube-vip settings", () => {
+    const inventory = parse(`${HEAD}topology: kube-vip
+kubeVip: { manifest: /etc/k8s/manifests/vip.yaml, container: vip, leaseNamespace: infra, leaseName: cp-lock, hostKubeconfig: /root/.kube/config }
+hosts:
+  - { id: cp-1, address: 192.0.2.21, roles: [control-plane], vipInterface: eth0, nodeName: master-1.example.org }
+`);
+    expect([inventory.vipManager, inventory.kubeVip, inventory.hosts[0]!.nodeName]).toEqual([
+      "kube-vip",
+      { hostKubeconfig: "/root/.kube/config", manifest: "/etc/k8s/manifests/vip.yaml", container: "vip", lease: { namespace: "infra", name: "cp-lock" } },
+      "master-1.example.org",
+    ]);
+    expect(refused(`${HEAD}topology: kube-vip\nhosts:\n  - ${CP}\n  - { id: lb-1, address: 192.0.2.11, roles: [load-balancer], vipInterface: eth0 }\n`)).toBe(
+      'staging.yaml:5: hosts[1].roles: expected control-plane only with topology kube-vip (kube-vip puts the VIP on the control planes), got ["load-balancer"]',
+    );
+    expect(refused(`${HEAD}kubeVip: { container: vip }\nhosts:\n  - { id: lb-1, address: 192.0.2.11, roles: [load-balancer], vipInterface: eth0 }\n`)).toBe(
+      "staging.yaml:2: kubeVip: expected no kubeVip settings where Keepalived holds the VIP (topology haproxy-keepalived), got some: set topology: kube-vip, or drop kubeVip",
+    );
   });
 
   it("every key set: SSH merged defaults < top-level < host, sudo by user, ~ and relative paths resolved", () => {
@@ -162,7 +188,7 @@ hosts:
 describe("bad inventories: one line each, file:line: path: expected …, got …", () => {
   it("an unknown key names the keys there are", () => {
     expect(refused(`${HEAD}hosts:\n  - { id: cp-1, address: 192.0.2.21, roles: [control-plane], vipInterface: eth0, vipInterfce: eth1 }\n`)).toBe(
-      'staging.yaml:3: hosts[0].vipInterfce: unknown key "vipInterfce" (expected one of: "id", "address", "roles", "labels", "vipInterface", "haproxyServer", "ssh", "services")',
+      'staging.yaml:3: hosts[0].vipInterfce: unknown key "vipInterfce" (expected one of: "id", "address", "roles", "labels", "vipInterface", "haproxyServer", "nodeName", "ssh", "services")',
     );
     expect(refused(`${HEAD}ssh:\n  user: ops\n  sudoo: true\nhosts:\n  - ${CP}\n`)).toBe(
       'staging.yaml:4: ssh.sudoo: unknown key "sudoo" (expected one of: "user", "port", "identityFile", "knownHostsFile", "agent", "sudo", "jump", "connectTimeout", "commandTimeout")',
@@ -278,7 +304,7 @@ hosts:
 `).split("\n"),
     ).toEqual([
       "staging.yaml:1: endpoint.caFile: expected the CA certificate that signed the apiserver's serving certificates (or insecure: true), got nothing",
-      'staging.yaml:2: colour: unknown key "colour" (expected one of: "name", "endpoint", "ssh", "haproxy", "jumpHosts", "hosts")',
+      'staging.yaml:2: colour: unknown key "colour" (expected one of: "name", "topology", "kubeVip", "endpoint", "ssh", "haproxy", "jumpHosts", "hosts")',
       "staging.yaml:4: hosts[0].vipInterface: expected the interface that carries the VIP (e.g. eth0) on a load balancer, got nothing",
       "staging.yaml:5: hosts[1].ssh.port: expected a port from 1 to 65535, got 65536",
       'staging.yaml:5: hosts[1].id: expected an id no other host has, got "lb-1" (hosts[0] has it)',

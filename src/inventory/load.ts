@@ -1,7 +1,9 @@
 import { constants } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { UsageError } from "../common/errors.js";
+import { UsageError, errorMessage } from "../common/errors.js";
+import type { KubeCredentials } from "../model/kube-vip.js";
+import { loadKubeconfig } from "./kubeconfig.js";
 import { display, parseYamlDocument, type YamlDocument, type YamlDocumentOptions, type YamlPath, type YamlProblem } from "../common/yaml-document.js";
 import { inventorySchema } from "./normalise.js";
 import type { Inventory } from "./types.js";
@@ -63,9 +65,20 @@ export async function loadInventory(file: string, options: InventoryOptions = {}
       }),
     );
   }
+  let credentials: KubeCredentials | undefined;
+  const kubeconfig = inventory.kubeVip?.kubeconfig;
+  if (kubeconfig !== undefined) {
+    checks.push(
+      loadKubeconfig(kubeconfig).then(
+        (c) => void (credentials = c),
+        (error: unknown) => void problems.push({ path: ["kubeVip", "kubeconfig"], text: `expected a kubeconfig vipdrill can use: ${errorMessage(error)}` }),
+      ),
+    );
+  }
   await Promise.all(checks);
   if (problems.length > 0) doc.fail(problems);
-  return caPem === undefined ? inventory : { ...inventory, endpoint: { ...inventory.endpoint, caPem } };
+  const withCa = caPem === undefined ? inventory : { ...inventory, endpoint: { ...inventory.endpoint, caPem } };
+  return credentials === undefined || !withCa.kubeVip ? withCa : { ...withCa, kubeVip: { ...withCa.kubeVip, credentials } };
 }
 
 /**

@@ -48,10 +48,13 @@ export function inventorySchema(file: string, homeDir: string = homedir()) {
           ]),
         ),
         ...((h.haproxyServer !== undefined || h.roles.includes("control-plane")) && { haproxyServer: h.haproxyServer ?? h.id }),
+        ...(h.nodeName !== undefined && { nodeName: h.nodeName }),
       }),
     );
     const jumpHosts = input.jumpHosts.map((j): JumpHost => ({ id: j.id, address: j.address, ssh: sshFor(j.id, j.ssh) }));
-    const { endpoint } = input;
+    const { endpoint, kubeVip } = input;
+    // The VIP lives on the load balancers, or on the control planes where there are none.
+    const vipManager = input.topology === undefined ? (input.hosts.some((h) => h.roles.includes("load-balancer")) ? "keepalived" : "kube-vip") : input.topology === "kube-vip" ? "kube-vip" : "keepalived";
     return {
       file: resolve(file),
       name: input.name ?? basename(file, extname(file)),
@@ -63,6 +66,16 @@ export function inventorySchema(file: string, homeDir: string = homedir()) {
         insecure: endpoint.insecure,
       },
       haproxy: { socket: input.haproxy.socket, backend: input.haproxy.backend },
+      vipManager,
+      ...(vipManager === "kube-vip" && {
+        kubeVip: {
+          ...(kubeVip?.kubeconfig !== undefined && { kubeconfig: path(kubeVip.kubeconfig) }),
+          hostKubeconfig: kubeVip?.hostKubeconfig ?? "/etc/kubernetes/admin.conf",
+          manifest: kubeVip?.manifest ?? "/etc/kubernetes/manifests/kube-vip.yaml",
+          container: kubeVip?.container ?? "kube-vip",
+          lease: { namespace: kubeVip?.leaseNamespace ?? "kube-system", name: kubeVip?.leaseName ?? "plndr-cp-lock" },
+        },
+      }),
       hosts,
       jumpHosts,
     };

@@ -4,7 +4,8 @@
  * Paths (identityFile, knownHostsFile, caFile) are absolute: `~` expanded, relative ones resolved
  * against the inventory file's directory.
  */
-import type { Role } from "../model/host.js";
+import type { Role, VipManager } from "../model/host.js";
+import type { KubeCredentials } from "../model/kube-vip.js";
 
 export interface SshSettings {
   /** Login user. Default "root". */
@@ -46,6 +47,21 @@ export interface InventoryHost {
   services: Record<string, ServiceOverride>;
   /** Control planes: this host's server name in the HAProxy backend. Default: its id. */
   haproxyServer?: string;
+  /** kube-vip: the Kubernetes node name (the Lease's holderIdentity). Default: its id. */
+  nodeName?: string;
+}
+
+/** kube-vip's settings (topology kube-vip). */
+export interface InventoryKubeVip {
+  /** Absolute path of a kubeconfig on this machine; undefined: kubectl on the control planes. */
+  kubeconfig?: string;
+  /** Its credentials, read when the inventory is loaded. */
+  credentials?: KubeCredentials;
+  /** The kubeconfig kubectl uses on the control planes. Default /etc/kubernetes/admin.conf. */
+  hostKubeconfig: string;
+  manifest: string;
+  container: string;
+  lease: { namespace: string; name: string };
 }
 
 /** A host used only to reach others (a bastion): never drilled, never probed. */
@@ -77,6 +93,10 @@ export interface Inventory {
   endpoint: InventoryEndpoint;
   /** HAProxy runtime API on the load balancers. Defaults: /run/haproxy/admin.sock, backend kube-apiservers. */
   haproxy: { socket: string; backend: string };
+  /** What holds the VIP. Default: kube-vip when no host is a load balancer. */
+  vipManager: VipManager;
+  /** Present with kube-vip. */
+  kubeVip?: InventoryKubeVip;
   hosts: InventoryHost[];
   jumpHosts: JumpHost[];
 }

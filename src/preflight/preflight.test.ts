@@ -325,7 +325,7 @@ describe("runPreflight: order, isolation, deadlines", () => {
     const started = Date.now();
     const result = await runPreflight(topology, { timeoutMs: 400, resolver: async () => ["127.0.0.1"] });
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(result.checks.map((c) => c.id)).toEqual(["dns", "certificate-sans", "version", "vrrp-auth", "haproxy-backends", "vip-single-owner", "observers"]);
+    expect(result.checks.map((c) => c.id)).toEqual(["dns", "certificate-sans", "version", "vrrp-auth", "haproxy-backends", "kube-vip-manifest", "kube-vip-lease", "vip-single-owner", "observers"]);
     const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
     expect(byId["dns"]!.status).toBe("pass");
     for (const id of ["vrrp-auth", "haproxy-backends", "vip-single-owner", "observers"]) {
@@ -483,5 +483,87 @@ describe("helpers", () => {
       { type: "IP", value: "FD00:0:0:0:0:0:0:1" },
     ]);
     expect(parseSubjectAltName(undefined)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// kube-vip (Option A): the manifest on every control plane, and the Lease.
+// ---------------------------------------------------------------------------------------------
+
+describe("preflight for kube-vip (Option A)", () => {
+  const manifest = (over: { image?: string; address?: string; lease?: string; arp?: string } = {}): string => `apiVersion: v1
+kind: Pod
+metadata: { name: kube-vip, namespace: kube-system }
+spec:
+  containers:
+  - name: kube-vip
+    image: ${over.image ?? "ghcr.io/kube-vip/kube-vip:v1.1.0"}
+    env:
+    - { name: vip_arp, value: "${over.arp ?? "true"}" }
+    - { name: vip_interface, value: eth0 }
+    - { name: cp_enable, value: "true" }
+    - { name: vip_leaderelection, value: "true" }
+    - { name: vip_leaseduration, value: "${over.lease?.split("/")[0] ?? "5"}" }
+    - { name: vip_renewdeadline, value: "${over.lease?.split("/")[1] ?? "3"}" }
+    - { name: vip_retryperiod, value: "${over.lease?.split("/")[2] ?? "1"}" }
+    - { name: address, value: ${over.address ?? "192.0.2.200"} }
+`;
+  const kubeVipTopology = (manifests: string[]): Topology => ({
+    ...fakeTopology(
+      manifests.map((text, i) =>
+        fakeHost(`cp-${i + 1}`, ["control-plane"], (argv) => {
+          if (argv[0] === "cat") return { stdout: text };
+          if (argv.join(" ") === "ip -o link show dev eth0") return { stdout: "2: eth0: <BROADCAST,UP,LOWER_UP> mtu 1500\n" };
+          return undefined;
+        }),
+      ),
+    ),
+    vipManager: "kube-vip",
+    kubeVip: {
+      lease: { namespace: "kube-system", name: "plndr-cp-lock" },
+      manifestPath: "/etc/kubernetes/manifests/kube-vip.yaml",
+      container: "kube-vip",
+      leaseAccess: { kind: "kubectl", kubeconfig: "/etc/kubernetes/admin.conf" },
+      source: "test",
+    },
+  });
+
+  it("passes the runbook's manifest and says what a link pull on the leader costs with its timings", async () => {
+    const result = await run("kube-vip-manifest", kubeVipTopology([manifest(), manifest(), manifest()]));
+    expect(result.status).toBe("pass");
+    expect(result.seen).toMatch(/^a link pull on the leader fails over in 4\.000 s–12\.400 s \(the runbook's 5\.000 s only at best\); cp-1: ghcr\.io\/kube-vip\/kube-vip:v1\.1\.0, lease 5\/3\/1 s, ARP every 3\.000 s;/);
+  });
+
+  it("fails timings that can never meet 5 s, a VIP that is not the endpoint's, BGP mode and mixed images — each named", async () => {
+    const slow = await run("kube-vip-manifest", kubeVipTopology([manifest({ lease: "15/10/2" }), manifest({ lease: "15/10/2" })]));
+    expect(slow.status).toBe("fail");
+    expect(slow.seen).toContain("a link pull on the leader fails over in 13.000 s–26.800 s with these timings: never within the runbook's 5.000 s");
+    const wrong = await run("kube-vip-manifest", kubeVipTopology([manifest({ address: "192.0.2.99", arp: "false" }), manifest({ image: "ghcr.io/kube-vip/kube-vip:v0.8.9" })]));
+    expect(wrong.status).toBe("fail");
+    expect(wrong.seen).toContain("different kube-vip images on the control planes: ghcr.io/kube-vip/kube-vip:v1.1.0 and ghcr.io/kube-vip/kube-vip:v0.8.9");
+    expect(wrong.hosts?.find((h) => h.id === "cp-1")?.seen).toContain("vip_arp is not true; address 192.0.2.99 is not the VIP 192.0.2.200");
+  });
+
+  it("names a manifest that is not where the inventory says, and says how to fix it", async () => {
+    const topology = kubeVipTopology([manifest()]);
+    const host = fakeHost("cp-1", ["control-plane"], (argv) => (argv[0] === "cat" ? { stderr: "cat: /etc/kubernetes/manifests/kube-vip.yaml: No such file or directory", exitCode: 1 } : undefined));
+    const result = await run("kube-vip-manifest", { ...topology, hosts: [host] });
+    expect(result.hosts?.[0]?.seen).toBe(
+      "cannot read /etc/kubernetes/manifests/kube-vip.yaml: cat: /etc/kubernetes/manifests/kube-vip.yaml: No such file or directory (set kubeVip.manifest in the inventory)",
+    );
+  });
+
+  it("a forbidden Lease names kubeadm's super-admin.conf pitfall", async () => {
+    const forbidden = 'Error from server (Forbidden): leases.coordination.k8s.io "plndr-cp-lock" is forbidden: User "kubernetes-admin" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"';
+    const topology = kubeVipTopology([manifest()]);
+    const host = fakeHost("cp-1", ["control-plane"], (argv) => (argv[0] === "kubectl" ? { stderr: forbidden, exitCode: 1 } : undefined));
+    const result = await run("kube-vip-lease", { ...topology, hosts: [host] });
+    expect(result.status).toBe("fail");
+    expect(result.seen).toContain("super-admin.conf");
+  });
+
+  it("is skipped where Keepalived holds the VIP", async () => {
+    expect((await run("kube-vip-manifest", fakeTopology(cps()))).status).toBe("skip");
+    expect((await run("kube-vip-lease", fakeTopology(cps()))).status).toBe("skip");
   });
 });

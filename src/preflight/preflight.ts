@@ -9,6 +9,8 @@ import { certificateSansCheck } from "./checks/certificate-sans.js";
 import type { CheckContext, CheckDefinition, CheckOutcome, CheckStatus, HostFinding, Resolver } from "./checks/context.js";
 import { dnsCheck, systemResolver } from "./checks/dns.js";
 import { haproxyBackendsCheck } from "./checks/haproxy-backends.js";
+import { kubeVipLeaseCheck } from "./checks/kube-vip-lease.js";
+import { kubeVipManifestCheck } from "./checks/kube-vip-manifest.js";
 import { observersCheck } from "./checks/observers.js";
 import { versionCheck } from "./checks/version.js";
 import { vipSingleOwnerCheck } from "./checks/vip-single-owner.js";
@@ -17,7 +19,16 @@ import { vrrpAuthCheck } from "./checks/vrrp-auth.js";
 export type { CheckStatus, HostFinding, Resolver } from "./checks/context.js";
 export { renderPreflight, renderPreflightLines } from "./render.js";
 
-export type PreflightCheckId = "dns" | "certificate-sans" | "version" | "vrrp-auth" | "haproxy-backends" | "vip-single-owner" | "observers";
+export type PreflightCheckId =
+  | "dns"
+  | "certificate-sans"
+  | "version"
+  | "vrrp-auth"
+  | "haproxy-backends"
+  | "kube-vip-manifest"
+  | "kube-vip-lease"
+  | "vip-single-owner"
+  | "observers";
 
 export interface PreflightCheck {
   id: PreflightCheckId;
@@ -54,6 +65,8 @@ export const PREFLIGHT_CHECKS: readonly CheckDefinition[] = [
   versionCheck,
   vrrpAuthCheck,
   haproxyBackendsCheck,
+  kubeVipManifestCheck,
+  kubeVipLeaseCheck,
   vipSingleOwnerCheck,
   observersCheck,
 ];

@@ -355,6 +355,7 @@ describe.sequential("SSH exec transport (real sshd in the lab)", () => {
       name: "pool",
       endpoint: { vip: `${NET}.200`, port: 6443, dns: "api.cluster.local", insecure: true },
       haproxy: lab.topology.haproxy,
+      vipManager: "keepalived",
       jumpHosts: [{ id: "bastion", address: node("lb-2").address, ssh }],
       hosts: [
         { id: "cp-1", address: node("cp-1").address, roles: ["control-plane"], labels: {}, ssh: { ...ssh, jump: "bastion" }, services: {} },

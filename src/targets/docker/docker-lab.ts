@@ -6,7 +6,7 @@ import { dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4
 import type { LabSpec } from "../../model/scenario.js";
 import { hostsWithRole, type Host, type NodeLifecycle, type Topology } from "../../model/host.js";
 import type { KubeVipSetup } from "../../model/kube-vip.js";
-import { parseKubeconfig } from "../../host-tools/kubeconfig.js";
+import { parseKubeconfig } from "../../inventory/kubeconfig.js";
 import { DockerExecTransport } from "./docker-exec-transport.js";
 import { ensureNodeImage, type ProgressFn } from "./images.js";
 import { makeLabCertificates } from "./lab-certs.js";

@@ -29,7 +29,9 @@ export function inventoryTopology(inventory: Inventory, transportFor: (hostId: s
     vipInterface: h.vipInterface ?? "",
     service: (name: string) => serviceCommands(h, name),
     ...(h.haproxyServer === undefined ? {} : { haproxyServer: h.haproxyServer }),
+    ...(h.nodeName === undefined ? {} : { nodeName: h.nodeName }),
   }));
+  const kubeVip = inventory.kubeVip;
   return {
     kind: "inventory",
     name: inventory.name,
@@ -41,7 +43,16 @@ export function inventoryTopology(inventory: Inventory, transportFor: (hostId: s
       ...(inventory.endpoint.caPem === undefined ? {} : { caPem: inventory.endpoint.caPem }),
     },
     haproxy: inventory.haproxy,
-    vipManager: "keepalived",
+    vipManager: inventory.vipManager,
+    ...(kubeVip && {
+      kubeVip: {
+        lease: kubeVip.lease,
+        manifestPath: kubeVip.manifest,
+        container: kubeVip.container,
+        leaseAccess: kubeVip.credentials ? { kind: "api", credentials: kubeVip.credentials } : { kind: "kubectl", kubeconfig: kubeVip.hostKubeconfig },
+        source: `the inventory ${inventory.file}`,
+      },
+    }),
     ...(close ? { close } : {}),
   };
 }
