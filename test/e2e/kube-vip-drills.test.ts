@@ -128,3 +128,42 @@ describe.sequential("vipdrill run: kube-vip drills on the stand-in lab", () => {
     expect(report.verdict, JSON.stringify(report.faults[0])).toBe("pass");
   });
 });
+
+/**
+ * The same scenario file against the kube-vip lab as real hosts: SSH to each control plane, the
+ * Lease read through each apiserver with the lab's admin kubeconfig, preflight's Option A checks.
+ */
+describe.sequential("vipdrill run --inventory: kube-vip over SSH", () => {
+  const SSH_LAB = "vipdrill-e2e-kube-vip-ssh";
+  let dir: string;
+  const provider = connectEngine().then((docker) => new DockerLabProvider(docker, LAB_READINESS));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "vipdrill-kube-vip-ssh-"));
+    const up = await runCli(["lab", "up", "scenarios/kube-vip-static-pod-stop.yaml", "--lab-name", SSH_LAB, "--ssh", dir]);
+    expect(up.code, up.stderr).toBe(0);
+  }, 600_000);
+  afterAll(async () => {
+    await (await provider).down(SSH_LAB);
+  });
+
+  it("preflight --inventory: kube-vip's manifest and Lease checks pass and say what a link pull costs", async () => {
+    const result = await runCli(["preflight", "--inventory", join(dir, "inventory.yaml")]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const text = result.stdout + result.stderr;
+    expect(text).toMatch(/kube-vip's manifest on every control plane[^\n]*\n[^\n]*a link pull on the leader fails over in 4\.000 s–10\.400 s/);
+    expect(text).toMatch(/kube-system\/plndr-cp-lock held by cp-\d/);
+  });
+
+  it("the static-pod stop drills over SSH as on the lab: the Lease is released and another node takes the VIP", async () => {
+    const reports = join(dir, "reports");
+    const result = await runCli(["run", "--inventory", join(dir, "inventory.yaml"), "--yes", "--reports", reports, "scenarios/kube-vip-static-pod-stop.yaml"]);
+    const [report] = (await reportsIn(reports)) as unknown as Report[];
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(report!.target.kind).toBe("inventory");
+    const fault = report!.faults[0]!;
+    expect(fault.vipMoveMs).not.toBeNull();
+    expect(fault.failoverMs!).toBeLessThan(5000);
+    expect(fault.predicted).toEqual(expect.objectContaining({ fromMs: 0 }));
+  }, 300_000);
+});

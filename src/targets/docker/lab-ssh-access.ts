@@ -9,6 +9,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
+import { LAB_ADMIN_CONF } from "./lab-files.js";
 import { sleep } from "../../common/clock.js";
 import { LabError, errorMessage } from "../../common/errors.js";
 import { packageRoot } from "../../common/package-root.js";
@@ -75,8 +76,16 @@ export async function enableLabSsh(lab: StartedLab, dir: string, options: LabSsh
   const caPem = lab.topology.endpoint.caPem ?? (await readLabCa(hosts));
   await writeFile(access.caFile, caPem, { mode: 0o644 });
 
+  // kube-vip's Lease is read through each apiserver with the lab's admin kubeconfig, copied beside the inventory.
+  const kubeconfigFile = join(dir, "admin.conf");
+  if (lab.plan.vipManager === "kube-vip") {
+    const conf = await hosts[0]!.transport.exec(["cat", LAB_ADMIN_CONF], { timeoutMs: 10_000 });
+    if (conf.exitCode !== 0) throw new LabError("VIPDRILL_LAB_SSH", `${hosts[0]!.id}: cannot read ${LAB_ADMIN_CONF} (${conf.stderr.trim() || `exit ${conf.exitCode ?? "?"}`})`);
+    await writeFile(kubeconfigFile, conf.stdout, { mode: 0o600 });
+  }
   const inventory = {
     name: lab.plan.name,
+    ...(lab.plan.vipManager === "kube-vip" ? { topology: "kube-vip", kubeVip: { kubeconfig: kubeconfigFile } } : {}),
     endpoint: { vip: lab.plan.vip, port: lab.plan.port, dns: lab.plan.dns, caFile: access.caFile },
     ssh: {
       user: "root",
