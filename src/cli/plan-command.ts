@@ -7,6 +7,7 @@ import { deadManCommands } from "../faults/dead-man.js";
 import { runtimeClientArgv } from "../host-tools/haproxy-runtime.js";
 import { prepareFault } from "../faults/fault-controller.js";
 import { formatDurationMs } from "../analysis/format.js";
+import { describePercentileLimits } from "../analysis/percentile-budgets.js";
 import { loadInventory } from "../inventory/load.js";
 import type { Inventory } from "../inventory/types.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
@@ -15,6 +16,8 @@ import { vipCandidateHosts } from "../model/host.js";
 import type { Scenario } from "../model/scenario.js";
 import { JOURNAL_FOLLOW, SYSLOG_FILES, tailFollow } from "../observers/keepalived-observer.js";
 import { MONITOR } from "../observers/vip-observer.js";
+import { followKubeVipLogArgv } from "../observers/kube-vip-log-observer.js";
+import { kubectlLeaseArgv, leasePath as LEASE_PATH } from "../host-tools/lease-client.js";
 import { planLab } from "../targets/docker/docker-lab.js";
 import { plannedLabTopology } from "../targets/docker/lab-topology.js";
 import type { Topology } from "../model/host.js";
@@ -22,6 +25,7 @@ import { hostsWithRole } from "../model/host.js";
 import { refusingTransport } from "../model/refusing-transport.js";
 import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { writeJsonDocument } from "./json-output.js";
 
 /** An inventory's hosts, none of them contacted. */
 export function plannedInventoryTopology(inventory: Inventory): Topology {
@@ -36,9 +40,20 @@ function sshLine(inventory: Inventory, id: string): string {
 
 const argvLine = (argv: readonly string[]): string => renderCommand({ kind: "exec", argv: [...argv] });
 
-/** A drill's plan: the text, and the blast radius of the targets it shows. */
+/** One command of a plan, on one host, in the order the drill runs them. */
+export interface PlanStep {
+  step: number;
+  host: string;
+  /** What it is for: observe, arm a dead-man timer, inject, restore, disarm the dead-man timer. */
+  action: string;
+  /** As a user would type it. */
+  command: string;
+}
+
+/** A drill's plan: the text, its commands host by host, and the blast radius of the targets it shows. */
 export interface DrillPlan {
   text: string;
+  steps: PlanStep[];
   radius: BlastRadius;
 }
 
@@ -50,7 +65,9 @@ export interface DrillPlan {
 export async function describePlan(scenario: Scenario, topology: Topology, inventory?: Inventory): Promise<DrillPlan> {
   const candidates = vipCandidateHosts(topology);
   const assumedOwner = candidates[0]?.id ?? null;
-  const targets = resolveTargets(scenario.fault, topology, { owner: assumedOwner, holders: assumedOwner ? [assumedOwner] : [] });
+  // Under kube-vip the VIP's owner is the Lease's holder: assume the same first candidate.
+  const assumedLeader = topology.vipManager === "kube-vip" ? (candidates[0]?.nodeName ?? assumedOwner) : null;
+  const targets = resolveTargets(scenario.fault, topology, { owner: assumedOwner, holders: assumedOwner ? [assumedOwner] : [], leaseHolder: assumedLeader });
   const radius = blastRadius(targets, topology);
   const fault = await prepareFault("f1", scenario.fault, targets, topology, new Timeline(), new MonotonicClock(), { dryRun: true });
   const { probes } = scenario;
@@ -72,17 +89,23 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
       `fresh TCP+TLS each, timeout ${formatDurationMs(probes.timeoutMs)}, expect ${probes.expect}` +
       (probes.keepAliveConnections > 0 ? `; plus ${probes.keepAliveConnections} keep-alive connections every ${formatDurationMs(probes.keepAliveIntervalMs)}` : ""),
   );
-  const symbolic = ["vip-owner", "vip-backup"].includes(scenario.fault.selector.kind);
+  const symbolic = ["vip-owner", "vip-backup", "kube-vip-leader"].includes(scenario.fault.selector.kind);
   lines.push(
     `fault ${scenario.fault.type} on ${scenario.fault.target} (pick ${scenario.fault.pick})` +
-      (symbolic ? ` → resolved when the drill starts and again at the fault; if ${assumedOwner ?? "?"} holds the VIP: ${targets.map((t) => t.id).join(", ")}` : ` → ${targets.map((t) => t.id).join(", ")}`),
+      (symbolic
+        ? ` → resolved when the drill starts and again at the fault; if ${assumedOwner ?? "?"} holds the ${topology.vipManager === "kube-vip" ? "Lease and the " : ""}VIP: ${targets.map((t) => t.id).join(", ")}`
+        : ` → ${targets.map((t) => t.id).join(", ")}`),
   );
   lines.push(
     `blast radius: ${radius.controlPlanes.faulted.length} of ${radius.controlPlanes.total} control planes, ${radius.loadBalancers.faulted.length} of ${radius.loadBalancers.total} load balancers` +
       (radius.refusals.length > 0 ? ` — REFUSED at run time (${radius.refusals.join("; ")}) unless --allow-wide-blast-radius` : ""),
   );
   let step = 1;
-  const at = (host: string, what: string, command: string): void => void lines.push(`${step++}. [${host}] ${what}: ${command}`);
+  const steps: PlanStep[] = [];
+  const at = (host: string, action: string, command: string): void => {
+    steps.push({ step, host, action, command });
+    lines.push(`${step++}. [${host}] ${action}: ${command}`);
+  };
   lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(runtimeClientArgv("socat", topology.haproxy.socket))} <<< "show stat" (here and below: \`nc -U\` or python3 instead on a balancer without socat); ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
   for (const host of candidates) at(host.id, "observe", `${argvLine(MONITOR)} (streamed until the end)`);
   for (const host of hostsWithRole(topology.hosts, "load-balancer")) {
@@ -92,6 +115,17 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
       `${argvLine(JOURNAL_FOLLOW)} --after-cursor=CURSOR (streamed until the end; CURSOR: the journal's end when the drill starts, after a lost connection the last entry read; ` +
         `without journald ${argvLine(tailFollow("FILE"))}, FILE the first of ${SYSLOG_FILES.join(", ")} that mentions Keepalived)`,
     );
+  }
+  const kubeVip = topology.kubeVip;
+  if (kubeVip) {
+    const ref = `${kubeVip.lease.namespace}/${kubeVip.lease.name}`;
+    lines.push(
+      `${step++}. observe kube-vip's Lease ${ref}: ` +
+        (kubeVip.leaseAccess.kind === "api"
+          ? `GET ${LEASE_PATH(kubeVip.lease)} on each control plane's apiserver every 200 ms, as ${kubeVip.leaseAccess.credentials.userName} (${kubeVip.leaseAccess.credentials.file})`
+          : `${argvLine(kubectlLeaseArgv(kubeVip.lease, kubeVip.leaseAccess.kubeconfig))} on one control plane every 500 ms, in turn`),
+    );
+    for (const host of hostsWithRole(topology.hosts, "control-plane")) at(host.id, "observe", `${argvLine(followKubeVipLogArgv(kubeVip.container))} (streamed until the end)`);
   }
   lines.push(`${step++}. baseline: probe for ${formatDurationMs(scenario.baselineMs)}`);
   const graceMs = DEFAULT_DEAD_MAN_GRACE_MS;
@@ -122,7 +156,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
   lines.push(`${step++}. settle: probe for ${formatDurationMs(scenario.settleMs)}, then judge the budgets`);
   const b = scenario.budgets;
   lines.push(
-    `budgets: failover ≤ ${formatDurationMs(b.failoverMs)}` +
+    `budgets: ${b.failoverMs !== undefined ? `failover ≤ ${formatDurationMs(b.failoverMs)}` : `failover ${describePercentileLimits(b.percentiles?.failover ?? [], formatDurationMs)}`}` +
       (b.outageMs !== undefined ? `, outage ≤ ${formatDurationMs(b.outageMs)}` : "") +
       (b.failbackMs !== undefined ? `, failback ≤ ${formatDurationMs(b.failbackMs)}` : "") +
       (b.failedProbes !== undefined ? `, failed probes ≤ ${b.failedProbes}` : "") +
@@ -133,16 +167,27 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
       ? "On error or Ctrl-C the fault is restored and the lab torn down."
       : "On error, Ctrl-C or SIGTERM the fault is restored; if vipdrill dies, each host's dead-man timer heals it.",
   );
-  return { text: lines.join("\n"), radius };
+  return { text: lines.join("\n"), steps, radius };
 }
 
-export async function planCommand(files: string[], options: { labName: string; inventory?: string }): Promise<ExitCode> {
+/** `vipdrill plan --json`: each scenario's plan. */
+export interface PlanDocument {
+  ok: true;
+  exitCode: ExitCode;
+  plans: Array<{ scenario: string; file: string; target: { kind: string; name: string }; blastRadius: BlastRadius; steps: PlanStep[]; text: string }>;
+}
+
+export async function planCommand(files: string[], options: { labName: string; inventory?: string; json?: boolean }): Promise<ExitCode> {
   const targets = files.length > 0 ? files : [defaultScenarioFile()];
   const inventory = options.inventory === undefined ? undefined : await loadInventory(options.inventory);
+  const document: PlanDocument = { ok: true, exitCode: EXIT.pass, plans: [] };
   for (const file of targets) {
     const scenario = await loadScenario(file);
     const topology = inventory ? plannedInventoryTopology(inventory) : plannedLabTopology(planLab(scenario.lab, scenario.dns, options.labName));
-    process.stdout.write(`${(await describePlan(scenario, topology, inventory)).text}\n\n`);
+    const plan = await describePlan(scenario, topology, inventory);
+    document.plans.push({ scenario: scenario.name, file: scenario.file, target: { kind: topology.kind, name: topology.name }, blastRadius: plan.radius, steps: plan.steps, text: plan.text });
+    process.stdout.write(`${plan.text}\n\n`);
   }
+  if (options.json) writeJsonDocument(document);
   return EXIT.pass;
 }

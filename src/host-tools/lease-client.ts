@@ -53,7 +53,9 @@ export function parseLease(json: string): LeaseRecord | undefined {
   };
 }
 
-const path = (ref: LeaseRef): string => `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/leases/${encodeURIComponent(ref.name)}`;
+/** The Lease's path in the Kubernetes API. */
+export const leasePath = (ref: LeaseRef): string => `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/leases/${encodeURIComponent(ref.name)}`;
+const path = leasePath;
 
 /** The Status message kube-apiserver sends with a 403 (`… is forbidden: User "…" cannot get resource "leases" …`). */
 function statusMessage(body: string): string | undefined {

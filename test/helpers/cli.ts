@@ -27,8 +27,9 @@ export function runCli(args: string[], options: { onStderr?: (text: string, kill
   });
 }
 
-/** report.json files written under dir, newest last. */
+/** report.json files written under dir, newest last (run folders only: not `latest`, not a run that stopped before its drill). */
 export async function reportsIn(dir: string): Promise<Array<Record<string, unknown>>> {
-  const entries = (await readdir(dir).catch(() => [] as string[])).sort();
-  return Promise.all(entries.map(async (e) => JSON.parse(await readFile(join(dir, e, "report.json"), "utf8")) as Record<string, unknown>));
+  const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const texts = await Promise.all(entries.map((e) => readFile(join(dir, e, "report.json"), "utf8").catch(() => undefined)));
+  return texts.filter((t): t is string => t !== undefined).map((t) => JSON.parse(t) as Record<string, unknown>);
 }
