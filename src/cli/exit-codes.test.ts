@@ -1,6 +1,9 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { packageRoot } from "../common/package-root.js";
 import { AbortedError, FaultEffectError, LabError, RestoreError, UsageError } from "../common/errors.js";
-import { EXIT, exitCodeOf, worstOf } from "./exit-codes.js";
+import { EXIT, EXIT_MEANINGS, exitCodeOf, exitCodeTable, worstOf } from "./exit-codes.js";
 
 describe("exitCodeOf", () => {
   it.each([
@@ -26,5 +29,23 @@ describe("worstOf", () => {
 
   it("is a pass when nothing ran", () => {
     expect(worstOf([])).toBe(EXIT.pass);
+  });
+});
+
+describe("the exit code table", () => {
+  it("--help lists every exit code once, with its meaning", () => {
+    const rows = exitCodeTable()
+      .split("\n")
+      .map((line) => /^\s*(\d+)\s{2}(\S.*)$/.exec(line));
+    expect(rows.map((r) => Number(r?.[1]))).toEqual(Object.values(EXIT));
+    expect(rows.every((r) => (r?.[2] ?? "").length > 20)).toBe(true);
+    expect(EXIT_MEANINGS.map((m) => m.code)).toEqual([0, 1, 2, 3, 4, 5, 6, 70]);
+  });
+
+  it("the README's \"Exit codes\" section lists the same codes, in the same order", async () => {
+    const readme = await readFile(join(packageRoot(), "README.md"), "utf8");
+    const section = readme.split(/^## /m).find((s) => s.startsWith("Exit codes"));
+    const codes = [...(section ?? "").matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    expect(codes).toEqual(EXIT_MEANINGS.map((m) => m.code));
   });
 });

@@ -1,27 +1,37 @@
 import type { ExitClass } from "../common/error-codes.js";
 import { VipdrillError } from "../common/errors.js";
 
-/** vipdrill's exit codes. They live here only; the README's "Exit codes" table says the same (kept by hand). */
-export const EXIT = {
-  /** Every budget held. */
-  pass: 0,
-  /** The drill ran and at least one budget was breached. */
-  budgetBreached: 1,
-  /** Invalid scenario, inventory or command line: nothing was done. */
-  usage: 2,
-  /** The lab or the targets could not be brought up or reached. */
-  lab: 3,
-  /** Aborted by a signal or a safety stop; faults were restored. */
-  aborted: 4,
-  /** A restore failed: hosts may still be faulted (the output says which, and how to heal them). */
-  restoreFailed: 5,
-  /** The fault could not be injected or did not take effect: the drill measured nothing; what was injected was restored. */
-  fault: 6,
-  /** A bug in vipdrill. */
-  internal: 70,
+/**
+ * vipdrill's exit codes and what each means: the one table. `--help` prints it (exitCodeTable); the
+ * README's "Exit codes" table says the same at more length, and a test checks it lists these codes.
+ */
+const EXIT_CODES = {
+  pass: { code: 0, meaning: "the drill ran and every budget held" },
+  budgetBreached: { code: 1, meaning: "the drill ran and at least one budget was breached" },
+  usage: { code: 2, meaning: "invalid scenario, inventory or command line (or a fault that cannot apply); nothing was done" },
+  lab: { code: 3, meaning: "the lab or the targets could not be brought up or reached (no Docker engine, a host unreachable, preflight failed)" },
+  aborted: { code: 4, meaning: "aborted by Ctrl-C, SIGTERM or SIGHUP, or not confirmed; faults were restored" },
+  restoreFailed: { code: 5, meaning: "a restore failed: hosts may still be faulted (the output says which, and how to heal them)" },
+  fault: { code: 6, meaning: "the fault could not be injected or did not take effect: nothing was measured; what was injected was restored" },
+  internal: { code: 70, meaning: "a bug in vipdrill (--debug prints the stack)" },
 } as const;
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+type ExitName = keyof typeof EXIT_CODES;
+
+/** The exit codes by name: EXIT.pass, EXIT.budgetBreached, … */
+export const EXIT = Object.fromEntries(Object.entries(EXIT_CODES).map(([name, { code }]) => [name, code])) as {
+  readonly [K in ExitName]: (typeof EXIT_CODES)[K]["code"];
+};
+
+export type ExitCode = (typeof EXIT)[ExitName];
+
+/** Every exit code with its meaning, in order. */
+export const EXIT_MEANINGS: ReadonlyArray<{ code: ExitCode; meaning: string }> = Object.values(EXIT_CODES);
+
+/** The exit codes as a table for --help. */
+export function exitCodeTable(): string {
+  return EXIT_MEANINGS.map(({ code, meaning }) => `  ${String(code).padStart(2)}  ${meaning}`).join("\n");
+}
 
 /** The exit code of each exit class of the error catalogue (common/error-codes.ts). */
 const EXIT_OF_CLASS: Record<ExitClass, ExitCode> = {

@@ -1,37 +1,42 @@
-import { UsageError } from "../common/errors.js";
 import { LAB_READINESS } from "../engine/readiness.js";
 import { MonotonicClock } from "../common/clock.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { DockerLabProvider, planLab } from "../targets/docker/docker-lab.js";
-import { connectEngine } from "../targets/docker/engine.js";
 import { resolve } from "node:path";
 import { enableLabSsh } from "../targets/docker/lab-ssh-access.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { Safety } from "../engine/safety.js";
 import { progressPrinter } from "../report/terminal.js";
+import { connectOrSetUpEngine } from "./engine-setup.js";
 
-export async function labCommand(action: string, scenarioFile: string | undefined, options: { labName: string; ssh?: string }): Promise<ExitCode> {
-  if (!["up", "down", "status"].includes(action)) {
-    throw new UsageError("VIPDRILL_USAGE", `lab: expected up, down or status, got "${action}"`);
-  }
-  const docker = await connectEngine();
-  const provider = new DockerLabProvider(docker, LAB_READINESS);
-  if (action === "down") {
-    const removed = await provider.down(options.labName);
-    process.stdout.write(removed > 0 ? `lab "${options.labName}": removed ${removed} containers and its network\n` : `lab "${options.labName}": nothing to remove\n`);
+/** The lab's provider on the engine (set up first where the wrapper allows it). */
+async function labProvider(): Promise<DockerLabProvider> {
+  return new DockerLabProvider(await connectOrSetUpEngine(), LAB_READINESS);
+}
+
+/** `vipdrill lab down`: remove the lab's containers and network. */
+export async function labDown(options: { labName: string }): Promise<ExitCode> {
+  const removed = await (await labProvider()).down(options.labName);
+  process.stdout.write(removed > 0 ? `lab "${options.labName}": removed ${removed} containers and its network\n` : `lab "${options.labName}": nothing to remove\n`);
+  return EXIT.pass;
+}
+
+/** `vipdrill lab status`: the lab's nodes and who started it. */
+export async function labStatus(options: { labName: string }): Promise<ExitCode> {
+  const status = await (await labProvider()).status(options.labName);
+  if (status.nodes.length === 0) {
+    process.stdout.write(`lab "${options.labName}": not running${status.network ? " (a network is left: vipdrill lab down)" : ""}\n`);
     return EXIT.pass;
   }
-  if (action === "status") {
-    const status = await provider.status(options.labName);
-    if (status.nodes.length === 0) {
-      process.stdout.write(`lab "${options.labName}": not running${status.network ? " (a network is left: vipdrill lab down)" : ""}\n`);
-      return EXIT.pass;
-    }
-    process.stdout.write(`lab "${options.labName}" (${status.owner === "lab-up" ? "started by vipdrill lab up" : `owned by ${status.owner ?? "?"}`})\n`);
-    for (const node of status.nodes) process.stdout.write(`  ${node.id.padEnd(6)} ${node.role.padEnd(14)} ${node.address.padEnd(16)} ${node.state}\n`);
-    return EXIT.pass;
-  }
+  process.stdout.write(`lab "${options.labName}" (${status.owner === "lab-up" ? "started by vipdrill lab up" : `owned by ${status.owner ?? "?"}`})\n`);
+  for (const node of status.nodes) process.stdout.write(`  ${node.id.padEnd(6)} ${node.role.padEnd(14)} ${node.address.padEnd(16)} ${node.state}\n`);
+  return EXIT.pass;
+}
+
+/** `vipdrill lab up [scenario]`: a lab with the scenario's settings, left running for later drills. */
+export async function labUp(scenarioFile: string | undefined, options: { labName: string; ssh?: string }): Promise<ExitCode> {
   const scenario = await loadScenario(scenarioFile ?? defaultScenarioFile());
+  const provider = await labProvider();
   const plan = planLab(scenario.lab, scenario.dns, options.labName);
   const safety = new Safety().install();
   const clock = new MonotonicClock();

@@ -1,63 +1,90 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
+import { UsageError, VipdrillError } from "../common/errors.js";
+import { packageVersion } from "../common/package-version.js";
+import { colorLevel } from "../report/color-level.js";
 import { EXIT, exitCodeOf, type ExitCode } from "./exit-codes.js";
-import { labCommand } from "./lab-command.js";
-import { planCommand } from "./plan-command.js";
-import { preflightCommand } from "./preflight-command.js";
+import { programHelp, runHelp } from "./help-text.js";
+import { claimStdoutForJson, jsonDocumentWritten, writeJsonDocument } from "./json-output.js";
+import { oneLineErrors } from "./one-line-errors.js";
 import { reportError } from "./report-error.js";
-import { runCommand, type RunOptions } from "./run-command.js";
-import { validateCommand } from "./validate-command.js";
+import type { RunOptions } from "./run-command.js";
+
+// Each command loads its modules when it runs (`await import`): --help and --version answer at once,
+// without loading the Docker, SSH and HTTP libraries (about a second).
 
 const program = new Command("vipdrill")
   .description("Drill the failover of a Kubernetes API VIP (HAProxy + Keepalived, kube-vip) and measure it")
-  .showHelpAfterError("(vipdrill --help lists the commands)")
+  .version(packageVersion(), "-V, --version", "print vipdrill's version")
   .option("--debug", "print stack traces for errors")
+  .addHelpText("after", programHelp())
+  .configureOutput({ getOutHasColors: () => colorLevel(process.stdout) > 0, getErrHasColors: () => colorLevel(process.stderr) > 0 })
   .exitOverride();
 
-/** What commander hands `run`: RunOptions, with --skip-preflight as the flag says it. */
-type RunFlags = Omit<RunOptions, "preflight"> & { skipPreflight?: boolean };
+/** What commander hands `run`: RunOptions, with --skip-preflight and --repeat as the flags say them. */
+type RunFlags = Omit<RunOptions, "preflight" | "repeat"> & { skipPreflight?: boolean; json?: boolean; repeat?: string };
 
 let exitCode: ExitCode = EXIT.pass;
-const labName = new Option("--lab-name <name>", "name of the docker lab (labels, container names)").default("vipdrill");
+let json = false;
+const labName = (): Option => new Option("--lab-name <name>", "name of the docker lab (labels, container names)").default("vipdrill");
+const jsonOption = (what: string): Option => new Option("--json", `${what} as one JSON document on stdout (people's output goes to stderr)`);
+const debug = (): boolean => Boolean(program.opts<{ debug?: boolean }>().debug);
+
+program.hook("preAction", (_program, action) => {
+  json = action.opts<{ json?: boolean }>().json === true;
+  if (json) claimStdoutForJson();
+});
 
 program
   .command("run")
   .description("run drills (default: the link pull on the VIP owner, on the built-in lab)")
-  .argument("[scenarios...]", "scenario files (YAML)")
-  .addOption(labName)
+  .argument("[scenarios...]", "scenario files (YAML), or names of shipped scenarios")
+  .addOption(labName())
   .option("--keep-lab", "leave the lab running after the drill (later runs reuse it)")
   .option("--reports <dir>", "where reports/<time>-<scenario>/ go", "reports")
   .option("--no-progress", "no live progress line, even on a terminal")
   .option("--inventory <file>", "drill the real hosts of this inventory (YAML) over SSH instead of the lab")
-  .option("--yes", "with --inventory: do not ask for confirmation (CI)")
+  .option("-y, --yes", "with --inventory: do not ask for confirmation (CI)")
   .option("--accept-new-host-keys", "with --inventory: trust and record SSH host keys not in known_hosts yet (a changed key is still refused)")
   .option("--skip-preflight", "with --inventory: do not check the runbook's prerequisites first")
   .option("--allow-wide-blast-radius", "run a fault that takes out a majority of control planes or every load balancer")
-  .action(
-    async (
-      files: string[],
-      options: RunFlags,
-    ) => {
-      exitCode = await runCommand(files, {
-        labName: options.labName,
-        reports: options.reports,
-        progress: options.progress,
-        ...(options.keepLab ? { keepLab: true } : {}),
-        ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
-        yes: options.yes ?? false,
-        acceptNewHostKeys: options.acceptNewHostKeys ?? false,
-        preflight: !(options.skipPreflight ?? false),
-        allowWideBlastRadius: options.allowWideBlastRadius ?? false,
-      });
-    },
-  );
+  .option("--repeat <n>", "drill each scenario n times on one lab (overrides a scenario's repeat:); the report gives each figure's distribution")
+  .option("--history <file>", "append one JSON line per scenario run to this file (vipdrill trend reads it)")
+  .addOption(jsonOption("each scenario's verdict, exit code and report files"))
+  .addHelpText("after", runHelp())
+  .action(async (files: string[], options: RunFlags) => {
+    if (options.json && options.inventory !== undefined && !options.yes) {
+      // A JSON consumer is a program: it cannot answer the confirmation a run on real hosts asks for.
+      throw new UsageError("VIPDRILL_USAGE", "run --json --inventory asks for confirmation before changing real hosts: add --yes (-y) to run without asking");
+    }
+    const { parseRepeat } = await import("./repeat-run.js");
+    const repeat = options.repeat === undefined ? undefined : parseRepeat(options.repeat);
+    const { runCommand } = await import("./run-command.js");
+    exitCode = await runCommand(files, {
+      labName: options.labName,
+      reports: options.reports,
+      progress: options.progress,
+      ...(options.keepLab ? { keepLab: true } : {}),
+      ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
+      yes: options.yes ?? false,
+      acceptNewHostKeys: options.acceptNewHostKeys ?? false,
+      preflight: !(options.skipPreflight ?? false),
+      allowWideBlastRadius: options.allowWideBlastRadius ?? false,
+      ...(repeat === undefined ? {} : { repeat }),
+      ...(options.history === undefined ? {} : { history: options.history }),
+      json: options.json ?? false,
+      debug: debug(),
+    });
+  });
 
 program
   .command("validate")
   .description("check scenario files without running anything (default: every built-in scenario)")
   .argument("[scenarios...]", "scenario files (YAML)")
   .option("--inventory <file>", "also check this inventory file (nothing is contacted)")
-  .action(async (files: string[], options: { inventory?: string }) => {
+  .addOption(jsonOption("every file checked, valid or with its errors,"))
+  .action(async (files: string[], options: { inventory?: string; json?: boolean }) => {
+    const { validateCommand } = await import("./validate-command.js");
     exitCode = await validateCommand(files, options);
   });
 
@@ -65,42 +92,70 @@ program
   .command("plan")
   .description("show what a drill would do to which host, in order, including restores; does nothing")
   .argument("[scenarios...]", "scenario files (YAML)")
-  .addOption(labName)
+  .addOption(labName())
   .option("--inventory <file>", "plan against the hosts of this inventory (none is contacted)")
-  .action(async (files: string[], options: { labName: string; inventory?: string }) => {
+  .addOption(jsonOption("each plan, its commands host by host,"))
+  .action(async (files: string[], options: { labName: string; inventory?: string; json?: boolean }) => {
+    const { planCommand } = await import("./plan-command.js");
     exitCode = await planCommand(files, options);
   });
 
 program
   .command("preflight")
   .description("check the runbook's prerequisites (DNS, certificate SANs, /version, VRRP auth, HAProxy backends, one VIP owner); changes nothing")
-  .addOption(labName)
+  .addOption(labName())
   .option("--inventory <file>", "check the hosts of this inventory over SSH (default: the running lab)")
   .option("--accept-new-host-keys", "trust and record SSH host keys not in known_hosts yet")
-  .action(async (options: { labName: string; inventory?: string; acceptNewHostKeys?: boolean }) => {
+  .addOption(jsonOption("every check with what it saw"))
+  .action(async (options: { labName: string; inventory?: string; acceptNewHostKeys?: boolean; json?: boolean }) => {
+    const { preflightCommand } = await import("./preflight-command.js");
     exitCode = await preflightCommand(options);
   });
 
-program
-  .command("lab")
-  .description("manage the docker lab")
-  .argument("<action>", "up | down | status")
+const lab = program.command("lab").description("manage the docker lab: up, status, down");
+lab
+  .command("up")
+  .description("start a lab and leave it running: drills reuse it")
   .argument("[scenario]", "take the lab settings (subnet, VIP, advert interval) from this scenario")
-  .addOption(labName)
-  .option("--ssh <dir>", "lab up: also open the nodes to SSH and write DIR/inventory.yaml (with a key and known_hosts) to drill the lab as real hosts")
-  .action(async (action: string, scenario: string | undefined, options: { labName: string; ssh?: string }) => {
-    exitCode = await labCommand(action, scenario, options);
+  .addOption(labName())
+  .option("--ssh <dir>", "also open the nodes to SSH and write DIR/inventory.yaml (with a key and known_hosts) to drill the lab as real hosts")
+  .action(async (scenario: string | undefined, options: { labName: string; ssh?: string }) => {
+    const { labUp } = await import("./lab-command.js");
+    exitCode = await labUp(scenario, options);
   });
+lab
+  .command("status")
+  .description("show the lab's nodes and who started it")
+  .addOption(labName())
+  .action(async (options: { labName: string }) => {
+    const { labStatus } = await import("./lab-command.js");
+    exitCode = await labStatus(options);
+  });
+lab
+  .command("down")
+  .description("remove the lab (and whatever an interrupted run left)")
+  .addOption(labName())
+  .action(async (options: { labName: string }) => {
+    const { labDown } = await import("./lab-command.js");
+    exitCode = await labDown(options);
+  });
+
+// Last, so that it covers every command above.
+oneLineErrors(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // Help and version exit 0; every other parse problem is a usage error.
+    // Help and version exit 0; every other parse problem is a usage error (one line, above).
     exitCode = error.exitCode === 0 ? EXIT.pass : EXIT.usage;
   } else {
     exitCode = exitCodeOf(error);
-    reportError(error, Boolean(program.opts<{ debug?: boolean }>().debug));
+    reportError(error, debug());
+    if (json && !jsonDocumentWritten()) {
+      const known = error instanceof VipdrillError ? { code: error.code, message: error.message } : { code: "VIPDRILL_INTERNAL", message: String(error) };
+      writeJsonDocument({ ok: false, exitCode, error: known });
+    }
   }
 }
 process.exitCode = exitCode;

@@ -1,19 +1,23 @@
-import { UsageError, VipdrillError } from "../common/errors.js";
+import { UsageError } from "../common/errors.js";
 import { LAB_READINESS } from "../engine/readiness.js";
 import { loadInventory } from "../inventory/load.js";
 import { preflightFailed, renderPreflight, runPreflight } from "../preflight/preflight.js";
+import { colorLevel } from "../report/color-level.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import { DockerLabProvider, planLab } from "../targets/docker/docker-lab.js";
-import { connectEngine } from "../targets/docker/engine.js";
 import type { Topology } from "../model/host.js";
 import { inventoryTopology } from "../targets/ssh/inventory-topology.js";
 import { SshPool } from "../targets/ssh/ssh-pool.js";
 import { Safety } from "../engine/safety.js";
-import { EXIT, exitCodeOf, type ExitCode } from "./exit-codes.js";
-import { reportError } from "./report-error.js";
+import { connectOrSetUpEngine } from "./engine-setup.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+import { writeJsonDocument } from "./json-output.js";
 
-/** `vipdrill preflight`: the runbook's prerequisites, checked read-only; exit 0 when all hold, 3 when not. */
-export async function preflightCommand(options: { labName: string; inventory?: string; acceptNewHostKeys?: boolean }): Promise<ExitCode> {
+/**
+ * `vipdrill preflight`: the runbook's prerequisites, checked read-only; exit 0 when all hold, 3 when
+ * not. With --json, the result (every check with what it saw) as one document.
+ */
+export async function preflightCommand(options: { labName: string; inventory?: string; acceptNewHostKeys?: boolean; json?: boolean }): Promise<ExitCode> {
   const safety = new Safety().install();
   let pool: SshPool | undefined;
   try {
@@ -25,7 +29,7 @@ export async function preflightCommand(options: { labName: string; inventory?: s
       topology = inventoryTopology(inventory, (id) => ssh.transport(id));
       await ssh.connectEvery();
     } else {
-      const provider = new DockerLabProvider(await connectEngine(), LAB_READINESS);
+      const provider = new DockerLabProvider(await connectOrSetUpEngine(), LAB_READINESS);
       const status = await provider.status(options.labName);
       if (status.nodes.length === 0) {
         throw new UsageError("VIPDRILL_NO_LAB", `no lab "${options.labName}" is running: start one with \`vipdrill lab up\`, or pass --inventory FILE`);
@@ -35,12 +39,10 @@ export async function preflightCommand(options: { labName: string; inventory?: s
       topology = lab.topology;
     }
     const result = await runPreflight(topology, { signal: safety.signal });
-    process.stdout.write(`${renderPreflight(result, { color: process.stdout.isTTY })}\n`);
-    return preflightFailed(result) ? EXIT.lab : EXIT.pass;
-  } catch (error) {
-    if (!(error instanceof VipdrillError)) throw error;
-    reportError(error, false);
-    return exitCodeOf(error);
+    process.stdout.write(`${renderPreflight(result, { color: colorLevel(process.stdout) > 0 })}\n`);
+    const exitCode = preflightFailed(result) ? EXIT.lab : EXIT.pass;
+    if (options.json) writeJsonDocument({ ok: exitCode === EXIT.pass, exitCode, ...result });
+    return exitCode;
   } finally {
     await pool?.close();
     safety.uninstall();

@@ -10,7 +10,6 @@ import { renderSummary } from "../report/summary.js";
 import { defaultScenarioFile, loadScenario } from "../scenario/load.js";
 import type { Scenario } from "../model/scenario.js";
 import { DockerLabProvider, planLab, type StartedLab } from "../targets/docker/docker-lab.js";
-import { connectEngine } from "../targets/docker/engine.js";
 import type { Topology } from "../model/host.js";
 import { refuseWideBlastRadius } from "../engine/blast-radius.js";
 import { loadInventory } from "../inventory/load.js";
@@ -22,6 +21,13 @@ import { confirm } from "./confirm.js";
 import { EXIT, exitCodeOf, worstOf, type ExitCode } from "./exit-codes.js";
 import { describePlan, plannedInventoryTopology } from "./plan-command.js";
 import { reportError } from "./report-error.js";
+import { connectOrSetUpEngine } from "./engine-setup.js";
+import { writeJsonDocument } from "./json-output.js";
+import { RunLedger } from "./run-ledger.js";
+import { colorLevel } from "../report/color-level.js";
+import { appendHistory } from "./history-append.js";
+import { drillRepeated, type MeasuredDrill } from "./repeat-run.js";
+import type { Report } from "../report/report-types.js";
 
 export interface RunOptions {
   labName: string;
@@ -37,6 +43,14 @@ export interface RunOptions {
   /** Check the runbook's prerequisites before drilling an inventory (default true). */
   preflight?: boolean;
   allowWideBlastRadius?: boolean;
+  /** Drill each scenario this many times on one lab (overrides a scenario's repeat:). */
+  repeat?: number;
+  /** Append one JSON line per scenario run to this file. */
+  history?: string;
+  /** Write the run's outcome as one JSON document on stdout (run-ledger.ts RunDocument). */
+  json?: boolean;
+  /** Print stack traces. */
+  debug?: boolean;
 }
 
 /** Scenarios that share lab settings run one after another on one lab. */
@@ -49,11 +63,31 @@ function groupByLab(scenarios: Scenario[]): Scenario[][] {
   return [...groups.values()];
 }
 
+/**
+ * `vipdrill run`. However it ends — a scenario that does not validate, no engine, a host out of
+ * reach, a failed preflight, an error or Ctrl-C mid-drill — each scenario leaves a report folder
+ * (at least junit.xml and summary.md saying why: RunLedger) and, with --json, the run's document.
+ */
 export async function runCommand(files: string[], options: RunOptions): Promise<ExitCode> {
-  // Every scenario is validated before anything is started.
-  const scenarios = await Promise.all((files.length > 0 ? files : [defaultScenarioFile()]).map((f) => loadScenario(f)));
-  if (options.inventory !== undefined) return runOnInventory(scenarios, options.inventory, options);
-  const docker = await connectEngine();
+  const ledger = new RunLedger(files.length > 0 ? files : [defaultScenarioFile()], options.reports);
+  let code: ExitCode;
+  try {
+    // Every scenario is validated before anything is started.
+    const scenarios = await ledger.load(loadScenario);
+    code = options.inventory !== undefined ? await runOnInventory(scenarios, options.inventory, options, ledger) : await runOnLab(scenarios, options, ledger);
+  } catch (error) {
+    ledger.failed(error);
+    reportError(error, options.debug ?? false);
+    code = exitCodeOf(error);
+  }
+  const document = await ledger.finish(code);
+  if (options.json) writeJsonDocument(document);
+  return code;
+}
+
+/** The drills on the docker lab: scenarios with the same lab settings share one lab. */
+async function runOnLab(scenarios: Scenario[], options: RunOptions, ledger: RunLedger): Promise<ExitCode> {
+  const docker = await connectOrSetUpEngine();
   const provider = new DockerLabProvider(docker, LAB_READINESS);
   const safety = new Safety().install();
   const progress = progressPrinter(process.stderr);
@@ -74,7 +108,7 @@ export async function runCommand(files: string[], options: RunOptions): Promise<
         progress.done();
         if (lab.created) process.stderr.write(`lab "${plan.name}" healthy in ${(upClock.nowMs() / 1000).toFixed(1)} s\n`);
         for (const scenario of group) {
-          const code = await drillOne(scenario, lab.topology, safety, options);
+          const code = await drillScenario(scenario, lab.topology, safety, options, ledger);
           codes.push(code);
           if (code === EXIT.aborted || code === EXIT.restoreFailed) return worstOf(codes);
         }
@@ -82,6 +116,7 @@ export async function runCommand(files: string[], options: RunOptions): Promise<
         progress.done();
         if (!(error instanceof VipdrillError)) throw error;
         reportError(error, false);
+        ledger.failed(error);
         codes.push(exitCodeOf(error));
         return worstOf(codes);
       } finally {
@@ -102,12 +137,35 @@ export async function runCommand(files: string[], options: RunOptions): Promise<
   }
 }
 
-async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions): Promise<ExitCode> {
+/** One scenario: a drill, or --repeat N of them on the same hosts (repeat-run.ts); then its history line (--history). */
+async function drillScenario(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions, ledger: RunLedger): Promise<ExitCode> {
+  const times = options.repeat ?? scenario.repeat ?? 1;
+  const { code, report, dir } =
+    times === 1
+      ? await drillOne(scenario, topology, safety, options)
+      : await drillRepeated(scenario, times, topology, safety, options, {
+          measure: (s, healthyNow) => measureDrill(s, topology, safety, options, healthyNow),
+          exitCode: (drill) => drillExitCode(drill, safety),
+        });
+  if (options.history !== undefined) await appendHistory(options.history, scenario, report, topology, dir);
+  await ledger.reported(scenario, dir, report, code);
+  return code;
+}
+
+async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions): Promise<{ code: ExitCode; report: Report; dir: string }> {
+  const drill = await measureDrill(scenario, topology, safety, options);
+  const dir = await writeReport(drill.report, options.reports);
+  process.stdout.write(`${renderSummary(drill.report, process.stdout)}\nreport: ${dir}/report.json\n`);
+  return { code: drillExitCode(drill, safety), report: drill.report, dir };
+}
+
+/** A drill run and judged; nothing written yet. `healthyNow`: the caller has just seen the lab healthy (a repeat's wait). */
+async function measureDrill(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions, healthyNow = false): Promise<MeasuredDrill> {
   const clock = new MonotonicClock();
   const timeline = new Timeline();
   const startedAt = new Date(clock.originEpochMs);
   process.stderr.write(`\n▶ ${scenario.name}: ${scenario.description}\n`);
-  await waitUntilHealthy(topology, { signal: safety.signal, timeoutMs: 60_000 });
+  if (!healthyNow) await waitUntilHealthy(topology, { signal: safety.signal, timeoutMs: 60_000 });
   const live = liveDrillProgress(timeline, () => clock.nowMs(), process.stderr, options.progress);
   let outcome;
   try {
@@ -123,21 +181,24 @@ async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, 
   } finally {
     live.stop();
   }
-  const report = buildReport({ scenario, topology, events: timeline.events, startedAt, aborted: safety.reason, ...drillRecordOf(outcome) });
-  const dir = await writeReport(report, options.reports);
-  process.stdout.write(`${renderSummary(report, process.stdout)}\nreport: ${dir}/report.json\n`);
-  if (outcome.error) {
-    reportError(outcome.error, false);
-    return exitCodeOf(outcome.error instanceof AbortedError || !safety.reason ? outcome.error : new AbortedError(safety.reason));
+  const report = buildReport({ scenario, topology, events: [...timeline.events, ...timeline.probeEvents()], startedAt, aborted: safety.reason, ...drillRecordOf(outcome) });
+  return { report, error: outcome.error };
+}
+
+/** A drill's exit code; its error, if any, reported here once. */
+function drillExitCode(drill: MeasuredDrill, safety: Safety): ExitCode {
+  if (drill.error) {
+    reportError(drill.error, false);
+    return exitCodeOf(drill.error instanceof AbortedError || !safety.reason ? drill.error : new AbortedError(safety.reason));
   }
-  return report.verdict === "pass" ? EXIT.pass : EXIT.budgetBreached;
+  return drill.report.verdict === "pass" ? EXIT.pass : EXIT.budgetBreached;
 }
 
 /**
  * The same drills against real hosts: every scenario is checked against the inventory and every
  * host connected to before anything is done; then preflight, the plan, a confirmation, the drills.
  */
-async function runOnInventory(scenarios: Scenario[], file: string, options: RunOptions): Promise<ExitCode> {
+async function runOnInventory(scenarios: Scenario[], file: string, options: RunOptions, ledger: RunLedger): Promise<ExitCode> {
   const inventory = await loadInventory(file);
   const planned = plannedInventoryTopology(inventory);
   // Lab-only faults, unknown hosts and blast radius fail here, before any connection is made.
@@ -156,7 +217,7 @@ async function runOnInventory(scenarios: Scenario[], file: string, options: RunO
     }
     if (options.preflight ?? true) {
       const result = await runPreflight(topology, { signal: safety.signal });
-      process.stderr.write(`${renderPreflight(result, { color: process.stderr.isTTY })}\n`);
+      process.stderr.write(`${renderPreflight(result, { color: colorLevel(process.stderr) > 0 })}\n`);
       if (preflightFailed(result)) {
         throw new LabError("VIPDRILL_PREFLIGHT_FAILED", `preflight failed on inventory "${inventory.name}": fix what is marked ✗, or pass --skip-preflight to drill anyway; nothing was done`);
       }
@@ -167,7 +228,7 @@ async function runOnInventory(scenarios: Scenario[], file: string, options: RunO
       signal: safety.signal,
     });
     for (const scenario of scenarios) {
-      const code = await drillOne(scenario, topology, safety, options);
+      const code = await drillScenario(scenario, topology, safety, options, ledger);
       codes.push(code);
       if (code === EXIT.aborted || code === EXIT.restoreFailed) break;
     }
@@ -175,6 +236,7 @@ async function runOnInventory(scenarios: Scenario[], file: string, options: RunO
   } catch (error) {
     if (!(error instanceof VipdrillError)) throw error;
     reportError(error, false);
+    ledger.failed(error);
     codes.push(exitCodeOf(error));
     return worstOf(codes);
   } finally {

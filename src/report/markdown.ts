@@ -1,5 +1,5 @@
 import { figureLines } from "./figures.js";
-import type { Report } from "./report-types.js";
+import type { Report, RunFailure } from "./report-types.js";
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -31,4 +31,18 @@ export function renderMarkdown(report: Report): string {
   }
   if (report.error) lines.push(`**Error:** ${report.error.message}`, "");
   return lines.join("\n");
+}
+
+/** summary.md of a scenario that produced no report: why the drill did not run. */
+export function renderFailureMarkdown(failure: RunFailure): string {
+  return [
+    `# ${failure.name}: ⚠️ did not run`,
+    "",
+    `The drill did not run (exit ${failure.exitCode}, \`${failure.error.code}\`):`,
+    "",
+    ...failure.error.message.split("\n").map((line) => `> ${line}`),
+    "",
+    `Scenario \`${failure.file}\`, started ${failure.startedAt}.`,
+    "",
+  ].join("\n");
 }

@@ -1,6 +1,17 @@
-/** The shape of report.json (version 1). Times are ms since the run origin unless named *At (ISO). */
+/**
+ * The shape of report.json. Times are ms since the run origin unless named *At (ISO).
+ * reports/report.schema.json is generated from these types (`npm run schema`; a unit test fails when
+ * it is stale): keep every field's comment, they are the schema's descriptions.
+ */
 import type { BudgetResult } from "../analysis/types.js";
 import type { TimelineEvent } from "../model/timeline.js";
+import type { RepeatSummary } from "./aggregate/repeat-summary.js";
+
+/**
+ * The version of report.json's shape. New fields may appear within a version; a field that changes
+ * meaning or goes away makes a new one, and a reader refuses a version newer than it knows.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
 
 /** A budget as judged by analysis/budgets.ts. */
 export type ReportBudget = BudgetResult;
@@ -49,6 +60,10 @@ export interface ReportFault {
   unrecovered: "never" | "after-restore" | null;
   /** Every outage window counted with the fault, in order. */
   outages: ReportOutage[];
+  /** The failover window the configuration allows (ms after T_f, with its terms); null where none was derived. */
+  predicted: { fromMs: number; toMs: number; terms: string[]; source: string } | null;
+  /** The failover with its ± lies wholly outside `predicted`: a finding. */
+  outsidePrediction: boolean | null;
   /** The longest outage window after the restore; 0 when none. */
   failbackMs: number | null;
   failbackPrecisionMs: number | null;
@@ -67,7 +82,13 @@ export interface ReportFault {
 }
 
 export interface Report {
+  /** Where this file's JSON Schema is, relative to it: reports/report.schema.json of the vipdrill that wrote it (for editors). */
+  $schema: string;
+  /** The version of this file's shape (see REPORT_SCHEMA_VERSION). */
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** The same as schemaVersion, where it always was. */
   version: 1;
+  /** The version of vipdrill that wrote the report. */
   vipdrill: string;
   verdict: "pass" | "fail";
   /** The signal that aborted the run, or null. */
@@ -92,4 +113,28 @@ export interface Report {
   };
   analysis: unknown;
   timeline: readonly TimelineEvent[];
+  /**
+   * A repeated run (--repeat): every iteration and each figure's distribution. The fields above are
+   * then the first iteration's (its timeline, faults, analysis), except verdict, budgets, error and
+   * aborted, which are the whole run's: per-run budgets held in every iteration, percentile budgets
+   * on the distribution.
+   */
+  repeat?: RepeatSummary;
+}
+
+/**
+ * A scenario that produced no report: the run ended before its drill (a scenario or inventory that
+ * does not validate, no Docker engine, a host that cannot be reached, a failed preflight, …). CI is
+ * still given a junit.xml and a summary.md that say why.
+ */
+export interface RunFailure {
+  /** The scenario's name; for a file that does not load, the file's name without its extension. */
+  name: string;
+  /** The scenario file as it was given. */
+  file: string;
+  startedAt: string;
+  durationMs: number;
+  error: { code: string; message: string };
+  /** The exit code vipdrill ends with. */
+  exitCode: number;
 }

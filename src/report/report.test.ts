@@ -6,6 +6,7 @@ import { injected, probes, restored, vipAdded, vipRemoved } from "../../test/hel
 import { Timeline, type TimelineEvent } from "../model/timeline.js";
 import { parseScenario } from "../scenario/load.js";
 import type { Topology } from "../model/host.js";
+import { parseJunit } from "../../test/helpers/junit-xml.js";
 import { buildReport, writeReport } from "./report.js";
 import { renderSummary } from "./summary.js";
 
@@ -58,11 +59,13 @@ describe("reports", () => {
     const json = JSON.parse(await readFile(join(dir, "report.json"), "utf8")) as { verdict: string; timeline: unknown[] };
     expect(json.verdict).toBe("fail");
     expect(json.timeline.length).toBeGreaterThan(2000);
-    const junit = await readFile(join(dir, "junit.xml"), "utf8");
-    const cases = [...junit.matchAll(/<testcase [^>]*name="([^"]*)"(\/>|>\s*<failure message="([^"]*)")/g)];
-    expect(cases.map((c) => c[1]!.split(":")[0])).toEqual(["failover", "errors-after-recovery", "vip-move", "split-brain", "healthy-after-restore"]);
-    expect(cases.filter((c) => c[3] !== undefined).map((c) => c[3])).toEqual(["failover breached: 3.400 s ± 10.2 ms, limit 3.000 s"]);
-    expect(junit).toMatch(/<testsuites name="vipdrill" tests="5" failures="1" errors="0"/);
+    const junit = parseJunit(await readFile(join(dir, "junit.xml"), "utf8"));
+    expect(junit.attributes).toMatchObject({ name: "vipdrill", tests: "6", failures: "1", errors: "0" });
+    const [suite] = junit.suites;
+    expect(suite!.attributes.name).toBe("link-pull");
+    // Stable names: the drill, then each budget by its name alone, never with the measured value.
+    expect(suite!.cases.map((c) => c.name)).toEqual(["drill", "failover", "errors-after-recovery", "vip-move", "split-brain", "healthy-after-restore"]);
+    expect(suite!.cases.filter((c) => c.failure).map((c) => c.failure!.message)).toEqual(["failover breached: 3.400 s ± 10.2 ms, limit 3.000 s"]);
     const md = await readFile(join(dir, "summary.md"), "utf8");
     expect(md).toMatch(/^# link-pull: ❌ fail/);
     expect(md).toContain("| failover | 3.400 s ± 10.2 ms | 3.000 s | ✗ |");

@@ -1,27 +1,26 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { analyzeRun } from "../analysis/analyze.js";
 import { evaluateBudgets } from "../analysis/budgets.js";
 import { verdictOf } from "../analysis/verdict.js";
 import { packageRoot } from "../common/package-root.js";
+import { packageVersion } from "../common/package-version.js";
 import { FRESH_STREAM, type TimelineEvent } from "../model/timeline.js";
 import type { Scenario } from "../model/scenario.js";
+import type { PredictedWindow } from "../model/prediction.js";
 import type { Topology } from "../model/host.js";
 import { renderHtml } from "./html/html-report.js";
-import { renderJunit } from "./junit.js";
+import { junitSuiteOf, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import type { Outage } from "../analysis/types.js";
-import type { Report, ReportFault, ReportOutage } from "./report-types.js";
+import { REPORT_SCHEMA_VERSION, type Report, type ReportFault, type ReportOutage } from "./report-types.js";
+import { reportDirFor } from "./report-dir.js";
 
 export type { Report } from "./report-types.js";
 
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
+/** report.json's JSON Schema, generated from report-types.ts by `npm run schema`. */
+export function reportSchemaFile(): string {
+  return join(packageRoot(), "reports", "report.schema.json");
 }
 
 /**
@@ -46,6 +45,8 @@ export interface DrillRecord {
   plan: Array<{ hostId: string; inject: string[]; restore: string[] }>;
   /** ± of VIP event times, as the runner measured it; null when unknown. */
   vipTimePrecisionMs: number | null;
+  /** The failover window the configuration allows, where one was derived. */
+  predicted?: PredictedWindow | null;
 }
 
 /** Analyse the timeline, judge the budgets and assemble report.json. */
@@ -60,6 +61,7 @@ export function buildReport(input: DrillRecord): Report {
     budgets: scenario.budgets,
     splitBrainGraceMs: SPLIT_BRAIN_GRACE_MS,
     vipTimePrecisionMs: input.vipTimePrecisionMs,
+    predicted: input.predicted ?? null,
   });
   const budgets = evaluateBudgets(analysis, scenario.budgets);
   const f = analysis.fault;
@@ -83,6 +85,8 @@ export function buildReport(input: DrillRecord): Report {
           recovered: f.recovered,
           unrecovered: f.unrecovered,
           outages: f.outages.map(reportOutage),
+          predicted: f.predicted,
+          outsidePrediction: f.outsidePrediction,
           failbackMs: f.failbackMs,
           failbackPrecisionMs: f.failbackPrecisionMs,
           failbackRecoveryMs: f.failbackRecoveryMs,
@@ -101,8 +105,11 @@ export function buildReport(input: DrillRecord): Report {
   // A run that did not reach its end cannot pass, whatever its partial figures say.
   const verdict = input.error ? "fail" : verdictOf(budgets);
   return {
+    // Where a report usually lives, reports/<run>/; writeReport points it at the schema from where it writes.
+    $schema: "../report.schema.json",
+    schemaVersion: REPORT_SCHEMA_VERSION,
     version: 1,
-    vipdrill: version(),
+    vipdrill: packageVersion(),
     verdict,
     aborted: input.aborted ?? null,
     error: input.error ?? null,
@@ -150,14 +157,19 @@ function reportOutage(o: Outage): ReportOutage {
 
 /** reports/<time>-<scenario>/: report.json, summary.md, junit.xml, report.html. Returns the directory. */
 export async function writeReport(report: Report, reportsDir: string): Promise<string> {
-  const stamp = report.startedAt.replace(/[:.]/g, "-").replace(/-\d{3}Z$/, "Z");
-  const dir = join(reportsDir, `${stamp}-${report.scenario.name}`);
+  const dir = reportDirFor(reportsDir, report.startedAt, report.scenario.name);
+  await writeReportFiles(report, dir);
+  return dir;
+}
+
+/** The same files into `dir` itself (an iteration of a repeated run: <run>/iteration-03/). */
+export async function writeReportFiles(report: Report, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
+  const json: Report = { ...report, $schema: relative(dir, reportSchemaFile()) };
   await Promise.all([
-    writeFile(join(dir, "report.json"), `${JSON.stringify(report, null, 1)}\n`),
+    writeFile(join(dir, "report.json"), `${JSON.stringify(json, null, 1)}\n`),
     writeFile(join(dir, "summary.md"), renderMarkdown(report)),
-    writeFile(join(dir, "junit.xml"), renderJunit(report)),
+    writeFile(join(dir, "junit.xml"), renderJunit([junitSuiteOf(report)])),
     writeFile(join(dir, "report.html"), renderHtml(report)),
   ]);
-  return dir;
 }

@@ -1,10 +1,10 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { PhaseName, Timeline, TimelineEvent } from "../model/timeline.js";
+import { colorLevel } from "./color-level.js";
 
-/** Colours only on a terminal, and never with NO_COLOR (chalk also honours FORCE_COLOR). */
+/** Colours for what goes to a stream, as colorLevel decides for every output (NO_COLOR, FORCE_COLOR, a terminal). */
 export function screenFor(stream: NodeJS.WriteStream): ChalkInstance {
-  const tty = Boolean(stream.isTTY) && !process.env.NO_COLOR;
-  return new Chalk({ level: tty ? 1 : 0 });
+  return new Chalk({ level: colorLevel(stream) });
 }
 
 export interface ProgressPrinter {
