@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { MonotonicClock, sleep } from "../src/common/clock.js";
 import { packageRoot } from "../src/common/package-root.js";
-import { Timeline, type ProbeEvent } from "../src/model/timeline.js";
+import { Timeline } from "../src/model/timeline.js";
 import { ProbeRunner } from "../src/probes/probe-runner.js";
 import { DockerLabProvider, planLab } from "../src/targets/docker/docker-lab.js";
 import { ensureNodeImage } from "../src/targets/docker/images.js";
@@ -44,7 +44,7 @@ async function probeRate(topology: Topology, perSecond: number, seconds: number)
   ]);
   await sleep(seconds * 1000);
   await runner.stop();
-  const probes = timeline.events.filter((e): e is ProbeEvent => e.type === "probe");
+  const probes = timeline.probeColumns("fresh")?.probeEvents() ?? [];
   const lags = probes.map((p) => p.sentMs - p.dueMs).sort((a, b) => a - b);
   const lat = probes.filter((p) => p.outcome === "ok").map((p) => p.latencyMs).sort((a, b) => a - b);
   return {
@@ -52,7 +52,7 @@ async function probeRate(topology: Topology, perSecond: number, seconds: number)
     lagP99: quantile(lags, 0.99),
     ok: probes.filter((p) => p.outcome === "ok").length,
     sent: probes.length,
-    skipped: timeline.events.filter((e) => e.type === "probe-skipped").length,
+    skipped: timeline.probeColumns("fresh")?.skipped ?? 0,
     latP99: quantile(lat, 0.99),
   };
 }
@@ -127,9 +127,11 @@ async function main(): Promise<void> {
     }
     await runner.stop();
     const mem = process.memoryUsage();
-    line("  probes recorded", String(timeline.events.length));
+    const columns = timeline.probeColumns("fresh");
+    const recorded = (columns?.sent ?? 0) + (columns?.skipped ?? 0);
+    line("  probes recorded", String(recorded));
     line("  RSS at start / peak / end", `${(startRss / 2 ** 20).toFixed(0)} / ${(peakRss / 2 ** 20).toFixed(0)} / ${(mem.rss / 2 ** 20).toFixed(0)} MiB`);
-    line("  heap used at end", `${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (${((mem.heapUsed / timeline.events.length) | 0)} B per probe event)`);
+    line("  heap used at end", `${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB; the probes' columns ${((columns?.bytes ?? 0) / 2 ** 20).toFixed(1)} MiB (${recorded > 0 ? (((columns?.bytes ?? 0) / recorded) | 0) : 0} B per probe with the last chunk's room)`);
   } finally {
     t = performance.now();
     await provider.down(LAB);

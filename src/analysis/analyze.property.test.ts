@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_BUDGETS } from "../../test/helpers/synthetic-timeline.js";
 import { buildTruth, type Params, type TrueWindow, type Truth } from "../../test/helpers/generated-truth.js";
 import { analyzeRun } from "./analyze.js";
-import type { RunAnalysis } from "./types.js";
+import type { AnalysisInput, RunAnalysis } from "./types.js";
+import { Timeline } from "../model/timeline.js";
 
 const RUNS = Number(process.env.VIPDRILL_PROPERTY_RUNS ?? 1000);
 const params: fc.Arbitrary<Params> = fc.record({
@@ -30,8 +31,12 @@ const params: fc.Arbitrary<Params> = fc.record({
 });
 
 function analyze(truth: Truth): RunAnalysis {
+  return analyzeRun(inputOf(truth));
+}
+
+function inputOf(truth: Truth): AnalysisInput {
   const p = truth.params;
-  return analyzeRun({
+  return {
     events: truth.events,
     stream: "fresh",
     intervalMs: p.intervalMs,
@@ -41,7 +46,7 @@ function analyze(truth: Truth): RunAnalysis {
     vipTimePrecisionMs: 1,
     // As the report passes it: a handover overlap (the new owner adds before the old one drops) is not split brain.
     splitBrainGraceMs: 100,
-  });
+  };
 }
 
 /** |measured − truth| ≤ ± (with float slack), saying which figure when not. */
@@ -125,6 +130,14 @@ describe("every figure lies within its declared ± of a generated truth", () => 
 
         // Healthy at the end exactly when the last window ended (the tail holds N+2 sent successes).
         expect(a.healthyAfterRestore, "healthy at the end").toBe(truth.windows.at(-1)?.endMs !== null);
+
+        // The timeline keeps probes in columns, not events: every figure comes out the same.
+        const timeline = new Timeline();
+        timeline.declareStream("fresh", { firstDueMs: 0, intervalMs: p.intervalMs });
+        for (const e of truth.events) timeline.append(e);
+        const columns = timeline.probeColumns("fresh")!;
+        const fromColumns = analyzeRun({ ...inputOf(truth), events: timeline.events, probes: { sent: columns.probeEvents(), skipped: columns.skippedEvents() } });
+        expect(fromColumns, "the same analysis from the columns").toEqual(a);
       }),
       { numRuns: RUNS },
     );

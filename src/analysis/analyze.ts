@@ -21,6 +21,8 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   const notes: string[] = [];
   let inject: FaultEvent | undefined;
   let injects = 0;
+  for (const e of input.probes?.sent ?? []) if (e.dueMs < endMs) probes.push(e);
+  for (const e of input.probes?.skipped ?? []) if (e.dueMs < endMs) skipped++;
   for (const e of events) {
     if (e.type === "probe") {
       if (e.stream === stream && e.dueMs < endMs) probes.push(e);

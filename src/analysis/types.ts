@@ -2,12 +2,15 @@
  * What analysis reads and what it concludes. All times are ms since the run origin (the timeline's
  * monotonic clock); durations end in Ms. The definitions are the README's "Measurement definitions".
  */
-import type { ProbeErrorKind, TimelineEvent } from "../model/timeline.js";
+import type { ProbeErrorKind, ProbeEvent, ProbeSkippedEvent, TimelineEvent } from "../model/timeline.js";
 import type { Budgets, LatencyPhase } from "../model/scenario.js";
 import type { PredictedWindow } from "../model/prediction.js";
 
 export interface AnalysisInput {
+  /** The run's events. Probe events of the stream may be among them, or come in `probes`. */
   events: readonly TimelineEvent[];
+  /** The stream's probes and skipped probes in sequence order, where they are kept apart from the events (the timeline's columns). */
+  probes?: { sent: readonly ProbeEvent[]; skipped: readonly ProbeSkippedEvent[] };
   /** The probe stream the figures come from, normally "fresh". */
   stream: string;
   /** Δ of that stream. */

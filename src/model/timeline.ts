@@ -1,3 +1,5 @@
+import { ProbeColumns, type ProbeSchedule } from "./probe-columns.js";
+
 /**
  * The run's append-only timeline. Every event is stamped in milliseconds since the run origin on
  * the monotonic clock (see common/clock.ts). Verdicts are computed from it after the run.
@@ -142,13 +144,43 @@ export type TimelineEvent =
   | KubeVipLogEvent
   | NoteEvent;
 
+/**
+ * The run's timeline. Probe events are kept in columns per stream (probe-columns.ts: 17 bytes a
+ * probe, every figure exact), the rest as events; listeners see every event as it is appended.
+ */
 export class Timeline {
   readonly #events: TimelineEvent[] = [];
+  readonly #probes = new Map<string, ProbeColumns>();
   readonly #listeners = new Set<(event: TimelineEvent) => void>();
 
   append(event: TimelineEvent): void {
-    this.#events.push(event);
+    if (event.type === "probe" || event.type === "probe-skipped") this.#columns(event.stream).add(event);
+    else this.#events.push(event);
     for (const listener of this.#listeners) listener(event);
+  }
+
+  /** A stream's schedule (from its probe runner), so its probes' due times need not be stored. */
+  declareStream(stream: string, schedule: ProbeSchedule): void {
+    if (!this.#probes.has(stream)) this.#probes.set(stream, new ProbeColumns(stream, schedule));
+  }
+
+  /** A stream's probes, as columns; undefined when it has none. */
+  probeColumns(stream: string): ProbeColumns | undefined {
+    return this.#probes.get(stream);
+  }
+
+  /** Every probe and skipped-probe event of every stream, made again from the columns, in sequence order per stream. */
+  probeEvents(): TimelineEvent[] {
+    return [...this.#probes.values()].flatMap((c) => [...c.probeEvents(), ...c.skippedEvents()]);
+  }
+
+  #columns(stream: string): ProbeColumns {
+    let columns = this.#probes.get(stream);
+    if (!columns) {
+      columns = new ProbeColumns(stream);
+      this.#probes.set(stream, columns);
+    }
+    return columns;
   }
 
   /** Subscribe to appended events (live progress); returns the unsubscribe function. */
@@ -157,6 +189,7 @@ export class Timeline {
     return () => this.#listeners.delete(listener);
   }
 
+  /** The events that are not probes (faults, VIP, notes, …): probes are in probeColumns / probeEvents. */
   get events(): readonly TimelineEvent[] {
     return this.#events;
   }

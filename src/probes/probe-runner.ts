@@ -55,6 +55,8 @@ export class ProbeRunner {
     const ready = shares.map((share) => this.#spawn({ originNs: this.clock.originNs.toString(), flushEveryMs: 25, nice: options.nice ?? -10, streams: share }));
     await Promise.all(ready);
     const firstDueMs = options.firstDueMs ?? Math.ceil(this.clock.nowMs()) + 20;
+    // The timeline keeps each probe in columns at its seq; its due time follows from the schedule.
+    for (const stream of streams) this.timeline.declareStream(stream.name, { firstDueMs, intervalMs: stream.intervalMs });
     const message: ToWorker = { type: "start", firstDueMs };
     for (const worker of this.#workers) worker.postMessage(message);
     return firstDueMs;

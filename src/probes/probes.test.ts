@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonotonicClock, sleep } from "../common/clock.js";
-import { Timeline, type ProbeEvent } from "../model/timeline.js";
+import { Timeline } from "../model/timeline.js";
 import { checkBody, probeOnce, type ProbeTarget } from "./https-probe.js";
 import { ProbeRunner } from "./probe-runner.js";
 
@@ -108,7 +108,7 @@ describe("open-loop schedule in worker threads", () => {
     // Stop is asked early: no probe due after t0 + 980 ms is sent; stop() resolves when all have answered.
     await sleep(300);
     await runner.stop(t0 + 980);
-    const probes = timeline.events.filter((e): e is ProbeEvent => e.type === "probe").sort((a, b) => a.seq - b.seq);
+    const probes = timeline.probeColumns("fresh")!.probeEvents();
     // Due times t0, t0 + 20, …, t0 + 980: 50 probes, every sequence number exactly once, split over two workers.
     expect(probes.map((p) => p.seq)).toEqual(Array.from({ length: 50 }, (_, k) => k));
     for (const p of probes) {
@@ -127,8 +127,8 @@ describe("open-loop schedule in worker threads", () => {
     const t0 = await runner.start([{ name: "fresh", target: target({ timeoutMs: 250 }), intervalMs: 10, maxInFlight: 3, keepAliveConnections: 0 }], { workers: 1 });
     await runner.stop(t0 + 99);
     mode = "ok";
-    const probes = timeline.events.filter((e) => e.type === "probe");
-    const skipped = timeline.events.filter((e) => e.type === "probe-skipped");
+    const probes = timeline.probeColumns("fresh")!.probeEvents();
+    const skipped = timeline.probeColumns("fresh")!.skippedEvents();
     // Due at t0…t0 + 90 (10 probes): three are sent and time out, the other seven are skipped.
     expect(probes).toHaveLength(3);
     expect(skipped).toHaveLength(7);
@@ -145,7 +145,7 @@ describe("open-loop schedule in worker threads", () => {
     const runner = new ProbeRunner(timeline, clock);
     const t0 = await runner.start([{ name: "keep-alive", target: target(), intervalMs: 20, maxInFlight: 8, keepAliveConnections: 1 }], { workers: 1 });
     await runner.stop(t0 + 400);
-    const ok = timeline.events.filter((e) => e.type === "probe" && e.outcome === "ok").length;
+    const ok = timeline.probeColumns("keep-alive")!.probeEvents().filter((e) => e.outcome === "ok").length;
     expect(ok).toBe(21);
     expect(connections - before).toBe(1);
   });
