@@ -2,7 +2,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseJunit } from "../../test/helpers/junit-xml.js";
 import { syntheticDrillReport } from "../../test/helpers/synthetic-report.js";
-import { junitSuiteOf, junitSuiteOfFailure, renderJunit } from "./junit.js";
+import { iterationReport } from "../../test/helpers/iteration-report.js";
+import { aggregateReport } from "./aggregate/aggregate-report.js";
+import { junitSuiteOf, junitSuiteOfFailure, junitSuitesOf, renderJunit } from "./junit.js";
 import type { Report, RunFailure } from "./report-types.js";
 
 /** A drill of the synthetic link pull whose failover budget is 3 s: failover ~3.4 s breaches it. */
@@ -77,6 +79,22 @@ describe("junit.xml", () => {
     ]);
     const { budgets } = breached();
     expect(junit.attributes).toMatchObject({ tests: String(3 * (budgets.length + 1)), failures: String(3 * budgets.filter((b) => !b.pass).length), time: "120.000" });
+  });
+
+  it("a repeated run's junit.xml: a suite per iteration with its own verdicts, then the run's own", () => {
+    // Iteration 2 never recovered before the restore: its failover budget fails there alone.
+    const runs = [3000, null, 2700].map((ms, i) => ({ iteration: i + 1, report: iterationReport(ms), dir: `iteration-0${i + 1}`, failbackWaitMs: i === 0 ? null : 500 }));
+    const budgets = { failoverMs: 5000, errorsAfterRecovery: 0, vipMove: "any", splitBrain: "forbid", healthyAfterRestore: true, latency: {} } as const;
+    const report = aggregateReport({ runs, budgets, requested: 3, wallMs: 90_000 });
+    const junit = parseJunit(renderJunit(junitSuitesOf(report)));
+    const name = report.scenario.name;
+    expect(junit.suites.map((s) => s.attributes.name)).toEqual([`${name} #1`, `${name} #2`, `${name} #3`, name]);
+    const failover = (suite: number) => junit.suites[suite]!.cases.find((c) => c.name === "failover")!;
+    expect([0, 1, 2].map((i) => failover(i).failure === undefined)).toEqual([true, false, true]);
+    expect(failover(1).failure!.message).toBe("failover breached: did not recover before the restore, limit 5.000 s");
+    expect(junit.suites[1]!.properties).toMatchObject({ verdict: "fail", iteration: "2", report: "iteration-02" });
+    expect(junit.suites[3]!.properties.verdict).toBe(report.verdict);
+    expect(junitSuitesOf(iterationReport(3000))).toHaveLength(1);
   });
 
   it("a run that ended before its drill: one errored testcase saying why", () => {

@@ -36,34 +36,87 @@ export interface JunitCase {
 /** The testcase that says whether the drill ran to its end. */
 export const DRILL_CASE = "drill";
 
-/** A scenario's report as one testsuite; `iteration` (from 1) names one run of a repeated scenario. */
-export function junitSuiteOf(report: Report, options: { iteration?: number } = {}): JunitSuite {
-  const { iteration } = options;
+/** What a testsuite is made from: a scenario's report, or one iteration of a repeated run. */
+interface SuiteSource {
+  scenario: string;
+  startedAt: string;
+  durationMs: number;
+  error: { code: string; message: string } | null;
+  budgets: readonly BudgetResult[];
+  properties: Array<[string, string | number]>;
+  systemOut: string;
+  iteration?: number;
+}
+
+function suiteOf(source: SuiteSource): JunitSuite {
+  const { iteration, error } = source;
   const drill: JunitCase = {
     name: DRILL_CASE,
-    durationMs: report.durationMs,
+    durationMs: source.durationMs,
     properties: [],
-    systemOut: report.error ? `the drill did not reach its end: ${report.error.message}` : "the drill ran to its end",
+    systemOut: error ? `the drill did not reach its end: ${error.message}` : "the drill ran to its end",
   };
-  if (report.error) drill.error = { type: report.error.code, message: report.error.message, text: report.error.message };
+  if (error) drill.error = { type: error.code, message: error.message, text: error.message };
   return {
-    name: iteration === undefined ? report.scenario.name : `${report.scenario.name} #${iteration}`,
-    classname: `vipdrill.${report.scenario.name}${iteration === undefined ? "" : `.iteration-${iteration}`}`,
-    timestamp: report.startedAt,
+    name: iteration === undefined ? source.scenario : `${source.scenario} #${iteration}`,
+    classname: `vipdrill.${source.scenario}${iteration === undefined ? "" : `.iteration-${iteration}`}`,
+    timestamp: source.startedAt,
+    durationMs: source.durationMs,
+    properties: [...source.properties, ...(iteration === undefined ? [] : ([["iteration", iteration]] as Array<[string, number]>))],
+    cases: [drill, ...source.budgets.map(budgetCase)],
+    systemOut: source.systemOut,
+  };
+}
+
+/** A scenario's report as one testsuite; `iteration` (from 1) names one run of a repeated scenario. */
+export function junitSuiteOf(report: Report, options: { iteration?: number } = {}): JunitSuite {
+  return suiteOf({
+    scenario: report.scenario.name,
+    startedAt: report.startedAt,
     durationMs: report.durationMs,
+    error: report.error,
+    budgets: report.budgets,
     properties: [
       ["verdict", report.verdict],
       ["scenario.file", report.scenario.file],
       ["target", `${report.target.kind} ${report.target.name}`],
       ["endpoint", `${report.target.endpoint.vip}:${report.target.endpoint.port} (${report.target.endpoint.dns})`],
       ["vipdrill", report.vipdrill],
-      ...(iteration === undefined ? [] : ([["iteration", iteration]] as Array<[string, number]>)),
     ],
-    cases: [drill, ...report.budgets.map(budgetCase)],
     systemOut: figureLines(report)
       .map(([label, text]) => `${label.padEnd(14)} ${text}`)
       .join("\n"),
-  };
+    ...(options.iteration === undefined ? {} : { iteration: options.iteration }),
+  });
+}
+
+/**
+ * A report's testsuites: its own; for a repeated run (report.repeat) one per iteration, each with
+ * that iteration's per-run budgets, then the run's own, whose budgets judge the whole run (percentile
+ * budgets on the distribution). CI reads this file; the iterations' own folders hold theirs too.
+ */
+export function junitSuitesOf(report: Report): JunitSuite[] {
+  const iterations = report.repeat?.iterations ?? [];
+  return [
+    ...iterations.map((it) =>
+      suiteOf({
+        scenario: report.scenario.name,
+        startedAt: it.startedAt,
+        // The iteration's own report has its duration; the run's keeps its figures, not its time.
+        durationMs: 0,
+        error: it.error,
+        budgets: it.budgets,
+        properties: [
+          ["verdict", it.verdict],
+          ["scenario.file", report.scenario.file],
+          ["report", it.dir],
+        ],
+        systemOut: it.budgets.map(budgetLine).join("\n"),
+        iteration: it.iteration,
+      }),
+    ),
+    junitSuiteOf(report),
+  ];
 }
 
 /** A scenario that produced no report: one errored `drill` testcase saying why. */
@@ -92,6 +145,9 @@ export function junitSuiteOfFailure(failure: RunFailure): JunitSuite {
   };
 }
 
+/** `failover: 3.400 s ± 10.2 ms (limit 3.000 s) — breached`, with the detail where there is one. */
+const budgetLine = (b: BudgetResult): string => `${b.name}: ${b.measured} (limit ${b.limit}) — ${b.pass ? "held" : "breached"}${b.detail ? `; ${b.detail}` : ""}`;
+
 function budgetCase(b: BudgetResult): JunitCase {
   // Words for people, then the numbers (units in their names); a budget without one leaves it out.
   const properties: Array<[string, string | number | null | undefined]> = [
@@ -105,7 +161,7 @@ function budgetCase(b: BudgetResult): JunitCase {
     ["measuredCount", b.measuredCount],
     ["limitCount", b.limitCount],
   ];
-  const line = `${b.name}: ${b.measured} (limit ${b.limit}) — ${b.pass ? "held" : "breached"}${b.detail ? `; ${b.detail}` : ""}`;
+  const line = budgetLine(b);
   const result: JunitCase = {
     name: b.name,
     durationMs: 0,
