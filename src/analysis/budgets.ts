@@ -10,15 +10,19 @@
  */
 import { LATENCY_PHASES, PERCENTILES, type Budgets } from "../model/scenario.js";
 import { formatDurationMs, formatSinceAction, formatWithPrecision } from "./format.js";
+import { evaluatePercentileBudgets, oneRunSamples } from "./percentile-budgets.js";
+import { figureSourceOf } from "./run-figures.js";
 import type { BudgetResult, FaultAnalysis, RunAnalysis } from "./types.js";
 
 export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): BudgetResult[] {
   const { fault } = analysis;
   const results: BudgetResult[] = [];
 
-  results.push(
-    durationBudget("failover", budgets.failoverMs, fault, (f) => ({ ms: f.failoverMs, precisionMs: f.precisionMs, unmeasured: unrecoveredWords(f) })),
-  );
+  if (budgets.failoverMs !== undefined) {
+    results.push(
+      durationBudget("failover", budgets.failoverMs, fault, (f) => ({ ms: f.failoverMs, precisionMs: f.precisionMs, unmeasured: unrecoveredWords(f) })),
+    );
+  }
   if (budgets.outageMs !== undefined) {
     results.push(
       durationBudget("outage", budgets.outageMs, fault, (f) => ({ ms: f.outageMs, precisionMs: f.outagePrecisionMs, unmeasured: "an outage never ended" })),
@@ -76,6 +80,8 @@ export function evaluateBudgets(analysis: RunAnalysis, budgets: Budgets): Budget
       });
     }
   }
+  // A single run is its own distribution: p95 of one run is that run.
+  results.push(...evaluatePercentileBudgets(budgets.percentiles, oneRunSamples(figureSourceOf(analysis))));
   return results;
 }
 

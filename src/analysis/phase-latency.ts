@@ -5,6 +5,15 @@ import type { PhaseLatency } from "./types.js";
 
 const HIGHEST_TRACKABLE_US = 3_600_000_000;
 
+/** How every phase histogram is built (µs, 3 significant digits), so that runs' histograms add up. */
+export const HDR_SETTINGS = {
+  bitBucketSize: 64,
+  numberOfSignificantValueDigits: 3,
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: HIGHEST_TRACKABLE_US,
+  useWebAssembly: false,
+} as const;
+
 /**
  * Latency of one phase: probes due in [fromMs, toMs) are counted; the successful ones' latency
  * (from the due time, so a stalled scheduler shows) goes into an HDR histogram in µs. A null
@@ -16,13 +25,7 @@ export function phaseLatency(
   fromMs: number | null,
   toMs: number | null,
 ): PhaseLatency {
-  const histogram = build({
-    bitBucketSize: 64,
-    numberOfSignificantValueDigits: 3,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_TRACKABLE_US,
-    useWebAssembly: false,
-  });
+  const histogram = build(HDR_SETTINGS);
   let count = 0;
   let ok = 0;
   if (fromMs !== null && toMs !== null) {

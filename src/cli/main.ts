@@ -8,7 +8,9 @@ import { programHelp, runHelp } from "./help-text.js";
 import { claimStdoutForJson, jsonDocumentWritten, writeJsonDocument } from "./json-output.js";
 import { oneLineErrors } from "./one-line-errors.js";
 import { reportError } from "./report-error.js";
+import type { CompareFlags } from "./compare-command.js";
 import type { RunOptions } from "./run-command.js";
+import type { TrendFlags } from "./trend-command.js";
 
 // Each command loads its modules when it runs (`await import`): --help and --version answer at once,
 // without loading the Docker, SSH and HTTP libraries (about a second).
@@ -59,6 +61,11 @@ program
     }
     const { parseRepeat } = await import("./repeat-run.js");
     const repeat = options.repeat === undefined ? undefined : parseRepeat(options.repeat);
+    if (options.history !== undefined) {
+      // A corrupted history is reported now, before any drill, not after an hour of them.
+      const { checkHistoryFile } = await import("../report/history/history-file.js");
+      await checkHistoryFile(options.history);
+    }
     const { runCommand } = await import("./run-command.js");
     exitCode = await runCommand(files, {
       labName: options.labName,
@@ -138,6 +145,35 @@ lab
   .action(async (options: { labName: string }) => {
     const { labDown } = await import("./lab-command.js");
     exitCode = await labDown(options);
+  });
+
+program
+  .command("compare")
+  .description("set two runs side by side figure by figure: the difference and whether it is beyond noise (exit 1 on a regression beyond --max-regression)")
+  .argument("<base>", "report folder or report.json (a single run or a repeated one), or a history file (.jsonl)")
+  .argument("<new>", "the same, for the run judged against the base")
+  .option("--max-regression <limit>", "exit 1 when a figure got worse by more than this: a share of the base (10%) or a duration (200ms)")
+  .option("--force", "compare different scenarios all the same")
+  .option("--figures <list>", "only these figures, comma-separated (failover,outage,vipMove,…)")
+  .option("--last <n>", "from a history file, only its last n runs")
+  .option("--markdown <file>", "also write the comparison as Markdown (for a change ticket)")
+  .option("--html <file>", "also write the comparison as a self-contained HTML page")
+  .action(async (base: string, next: string, options: CompareFlags) => {
+    const { compareCommand } = await import("./compare-command.js");
+    exitCode = await compareCommand(base, next, options);
+  });
+
+program
+  .command("trend")
+  .description("a history file (run --history) as a table per scenario, an HTML trend with the budget line, and gates for CI")
+  .argument("<history>", "the history file (JSON lines)")
+  .option("--scenario <name>", "only this scenario (default: every scenario in the file)")
+  .option("--last <n>", "show only the last n runs of each scenario (gates judge them all)")
+  .option("--html <file>", "write the trend as a self-contained HTML page")
+  .option("--gate <rule...>", "exit 1 when a rule holds, e.g. 'p50(failover, last 7) > +20%' (README: Repeats, compare and trends)")
+  .action(async (file: string, options: TrendFlags) => {
+    const { trendCommand } = await import("./trend-command.js");
+    exitCode = await trendCommand(file, options);
   });
 
 // Last, so that it covers every command above.

@@ -28,8 +28,11 @@ export async function waitUntilHealthy(
   );
 }
 
-/** What is not healthy yet, as short phrases; empty when the endpoint and every backend are. */
-export async function readinessGaps(topology: Topology): Promise<string[]> {
+/**
+ * What is not healthy yet, as short phrases; empty when the endpoint and every backend are.
+ * `holders`: the VIP's holders when the caller has just read them (repeat.ts), to save a round.
+ */
+export async function readinessGaps(topology: Topology, holdersNow?: readonly string[]): Promise<string[]> {
   const { endpoint } = topology;
   const gaps: string[] = [];
   const checks = topology.hosts.map(async (host) => {
@@ -60,7 +63,7 @@ export async function readinessGaps(topology: Topology): Promise<string[]> {
     }
   });
   await Promise.all(checks);
-  const holders = await vipHolders(topology);
+  const holders = holdersNow ?? (await vipHolders(topology));
   if (holders.length !== 1) gaps.push(`VIP ${endpoint.vip} held by ${holders.length} hosts (${holders.join(",") || "none"})`);
   if (topology.vipManager === "kube-vip") {
     // kube-vip is steady once one control plane holds both the Lease and the VIP.

@@ -162,7 +162,7 @@ describe("bad scenarios: one line each, file:line: path: expected …, got …",
       'drill.yaml:8: fault.servce: unknown key "servce" (expected one of: "type", "target", "pick", "service")',
     );
     expect(refused(`${HEAD}${LINK_DOWN}holdd: 5s\n`)).toBe(
-      'drill.yaml:7: holdd: unknown key "holdd" (expected one of: "version", "name", "description", "lab", "dns", "probes", "baseline", "fault", "hold", "settle", "budgets")',
+      'drill.yaml:7: holdd: unknown key "holdd" (expected one of: "version", "name", "description", "lab", "dns", "probes", "baseline", "fault", "hold", "settle", "repeat", "budgets")',
     );
     expect(refused(`${HEAD}${LINK_DOWN}budgets:\n  latency:\n    during: { p99: 5ms }\n`)).toBe(
       'drill.yaml:9: budgets.latency.during: unknown key "during" (expected one of: "baseline", "fault", "recovered", "after-restore")',
@@ -202,7 +202,7 @@ describe("bad scenarios: one line each, file:line: path: expected …, got …",
     expect(refused("version: 2\nname: Bad_Name\ndescription: d\nfoo: 1\nfault:\n  type: link-down\n  target: vip-owner\nhold: 5\n").split("\n")).toEqual([
       "drill.yaml:1: version: expected 1 (the only format version), got 2",
       'drill.yaml:2: name: expected a name of lower-case letters, digits and dashes, got "Bad_Name"',
-      'drill.yaml:4: foo: unknown key "foo" (expected one of: "version", "name", "description", "lab", "dns", "probes", "baseline", "fault", "hold", "settle", "budgets")',
+      'drill.yaml:4: foo: unknown key "foo" (expected one of: "version", "name", "description", "lab", "dns", "probes", "baseline", "fault", "hold", "settle", "repeat", "budgets")',
       "drill.yaml:8: hold: expected a duration such as 250ms, 5s or 1m, got 5",
     ]);
   });

@@ -4,7 +4,8 @@ import { durationMs } from "../common/duration.js";
 import { expected, strictMapping as strict, wholeNumber } from "../common/zod-input.js";
 import { rolePlural, SELECTOR_HELP, SELECTOR_PATTERN, selectorMessage, trySelector } from "./selector.js";
 import type { Role } from "../model/host.js";
-import { FAULT_TARGETS, FAULT_TYPES, LAB_TOPOLOGIES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "../model/scenario.js";
+import { limitOrPercentiles, percentileLimits } from "./percentile-budget.js";
+import { DISTRIBUTION_BUDGETS, FAULT_TARGETS, FAULT_TYPES, LAB_TOPOLOGIES, LATENCY_PHASES, PERCENTILES, PICKS, type Budgets, type FaultSpec, type Scenario } from "../model/scenario.js";
 import { invalidKubeVipTimings } from "../model/kube-vip.js";
 
 export const DEFAULT_SUBNET = "172.30.213.0/24";
@@ -95,6 +96,10 @@ const latencyBudgets = strict(
   >,
 );
 
+const DURATION_LIMIT = "a duration such as 250ms, 5s or 1m";
+/** Iterations of a repeated drill: an hour of the default drill is about 140. */
+export const MAX_REPEAT = 1000;
+
 const count = (what: string) => wholeNumber(`a whole number of ${what}, 0 or more`, 0, 1_000_000_000);
 
 /** What users write. Durations are strings ("250ms", "5s"); everything but version, name, description and fault has a default. */
@@ -174,11 +179,18 @@ export const scenarioInput = strict({
   fault: faultSchema.describe("what to break, where"),
   hold: durationMs.prefault("10s").describe("how long the fault stays in before it is restored"),
   settle: durationMs.prefault("10s").describe("observation after the restore"),
+  repeat: wholeNumber(`a whole number of iterations from 1 to ${MAX_REPEAT}`, 1, MAX_REPEAT)
+    .optional()
+    .describe("drill this many times on one lab, waiting between iterations until the VIP is back where it started (--repeat overrides)"),
   budgets: strict({
-    failover: durationMs.prefault("5s").describe("limit on the failover time (the end of the fault's last outage window − fault injected)"),
-    outage: durationMs.optional().describe("limit on the longest outage window clients saw during the fault"),
-    failback: durationMs.optional().describe("limit on the longest outage window after the restore"),
-    failedProbes: count("failed probes").optional().describe("limit on failed probes over the whole run"),
+    failover: limitOrPercentiles(durationMs, DURATION_LIMIT)
+      .prefault("5s")
+      .describe("limit on the failover time (the end of the fault's last outage window − fault injected), or on its percentiles over repeats"),
+    outage: limitOrPercentiles(durationMs, DURATION_LIMIT).optional().describe("limit on the longest outage window clients saw during the fault, or on its percentiles over repeats"),
+    failback: limitOrPercentiles(durationMs, DURATION_LIMIT).optional().describe("limit on the longest outage window after the restore, or on its percentiles over repeats"),
+    failedProbes: limitOrPercentiles(count("failed probes"), "a whole number of failed probes, 0 or more")
+      .optional()
+      .describe("limit on failed probes over the whole run, or on its percentiles over repeats"),
     errorsAfterRecovery: count("failed probes").prefault(0).describe("limit on failed probes from the fault's first stable recovery to the restore"),
     vipMove: z.enum(VIP_MOVES).prefault("any").describe("the VIP must move to another host, must not move, or any"),
     splitBrain: z.enum(SPLIT_BRAIN).prefault("forbid").describe("two VIP owners at once: forbid or allow"),
@@ -307,6 +319,7 @@ export const scenarioSchema = scenarioInput.transform((input): Omit<Scenario, "f
     holdMs: input.hold,
     settleMs: input.settle,
     budgets: normaliseBudgets(budgets),
+    ...(input.repeat !== undefined && { repeat: input.repeat }),
   };
 });
 
@@ -338,16 +351,28 @@ function normaliseBudgets(budgets: z.output<typeof scenarioInput>["budgets"]): B
     const limits = Object.entries(budgets.latency[phase] ?? {}).filter(([, v]) => v !== undefined);
     if (limits.length > 0) latency[phase] = Object.fromEntries(limits);
   }
+  const percentiles: NonNullable<Budgets["percentiles"]> = {};
+  for (const figure of DISTRIBUTION_BUDGETS) {
+    const value = budgets[figure];
+    const limits = value === undefined ? undefined : percentileLimits(value);
+    if (limits !== undefined) percentiles[figure] = limits;
+  }
+  const scalar = (value: number | Record<string, number> | undefined): number | undefined => (typeof value === "number" ? value : undefined);
+  const failoverMs = scalar(budgets.failover);
+  const outageMs = scalar(budgets.outage);
+  const failbackMs = scalar(budgets.failback);
+  const failedProbes = scalar(budgets.failedProbes);
   return {
-    failoverMs: budgets.failover,
-    ...(budgets.outage !== undefined && { outageMs: budgets.outage }),
-    ...(budgets.failback !== undefined && { failbackMs: budgets.failback }),
-    ...(budgets.failedProbes !== undefined && { failedProbes: budgets.failedProbes }),
+    ...(failoverMs !== undefined && { failoverMs }),
+    ...(outageMs !== undefined && { outageMs }),
+    ...(failbackMs !== undefined && { failbackMs }),
+    ...(failedProbes !== undefined && { failedProbes }),
     errorsAfterRecovery: budgets.errorsAfterRecovery,
     vipMove: budgets.vipMove,
     splitBrain: budgets.splitBrain,
     healthyAfterRestore: budgets.healthyAfterRestore,
     latency,
+    ...(Object.keys(percentiles).length > 0 && { percentiles }),
   };
 }
 

@@ -16,6 +16,8 @@ import { PAGE_STYLE } from "./page-style.js";
 import { percentileData } from "./percentile-data.js";
 import { timelineData, type TimelineData } from "./timeline-data.js";
 import { uplotAssets } from "./uplot-assets.js";
+import { repeatsSection } from "./repeats-section.js";
+import { figureChartsAssets } from "./standalone-page.js";
 
 const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -69,7 +71,10 @@ function fullPage(report: Report): string {
     colors: { outcomes: OUTCOME_COLORS, latency: LATENCY_COLORS, phases: PHASE_COLORS, mark: LANE_COLORS.mark },
   };
   const uplot = uplotAssets();
-  const scripts = [uplot.script, PAGE_SCRIPT];
+  // A repeated run: its distributions above the first iteration's page (repeats-section.ts).
+  const repeats = repeatsSection(report);
+  const repeatCharts = repeats === null ? null : figureChartsAssets(repeats.charts);
+  const scripts = [uplot.script, PAGE_SCRIPT, ...(repeatCharts?.scripts ?? [])];
   if (scripts.some((s) => /<\/script/i.test(s))) throw new Error("report.html: an inlined script contains </script>");
   // Only these two scripts may run, and nothing may be fetched: a report opens the same offline.
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scripts.map(sha256).join(" ")}`;
@@ -87,6 +92,7 @@ function fullPage(report: Report): string {
 </head>
 <body>
 ${header(report, verdict)}
+${repeats?.html ?? ""}
 ${figures(report)}
 ${timelineSection(timeline)}
 ${percentilesSection(analysis.latency)}
@@ -94,6 +100,7 @@ ${planSection(report)}
 ${notesSection(analysis.notes)}
 <footer>vipdrill ${esc(report.vipdrill)} · report.json beside this file holds every figure and the whole timeline.</footer>
 <script id="vipdrill-data" type="application/json">${scriptJson(data)}</script>
+${repeatCharts?.json ?? ""}
 ${scripts.map((s) => `<script>${s}</script>`).join("\n")}
 </body>
 </html>

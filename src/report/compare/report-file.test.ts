@@ -1,0 +1,62 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { syntheticDrillReport } from "../../../test/helpers/synthetic-report.js";
+import { parseReport, readReport } from "./report-file.js";
+
+const good = JSON.stringify(syntheticDrillReport({ durationMs: 20_000, intervalMs: 10 }), null, 1);
+const errorOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    expect((error as { code?: string }).code).toMatch(/^VIPDRILL_REPORT_/);
+    return (error as Error).message;
+  }
+  throw new Error("expected the report to be refused");
+};
+
+describe("reading report.json back", () => {
+  it("reads vipdrill's own report", () => {
+    const report = parseReport(good, "r/report.json");
+    expect(report.scenario.name).toBe("synthetic-link-pull");
+    expect(report.faults[0]?.failoverMs).toEqual(expect.any(Number));
+  });
+
+  it("refuses a JSON file that is not vipdrill's, in one line", () => {
+    expect(errorOf(() => parseReport('{"name": "k6 summary"}', "r/summary.json"))).toBe(
+      'r/summary.json: not a vipdrill report.json (expected an object with "vipdrill", "scenario", "faults", got a mapping without a "vipdrill" field)',
+    );
+    expect(errorOf(() => parseReport("[1, 2]", "r/list.json"))).toMatch(/not a vipdrill report\.json .* got a list\)$/);
+  });
+
+  it("refuses a truncated file, naming the line where it stops", () => {
+    // A write cut off at a line's end (a full disk), and one cut inside a string.
+    const atLine = good.slice(0, good.indexOf("\n", good.length / 2));
+    expect(errorOf(() => parseReport(atLine, "r/report.json"))).toMatch(new RegExp(`^r/report\\.json: truncated or not JSON \\(line ${atLine.split("\n").length}: `));
+    const inString = good.slice(0, good.indexOf('"', good.length / 2) + 3);
+    expect(errorOf(() => parseReport(inString, "r/report.json"))).toMatch(new RegExp(`^r/report\\.json: truncated or not JSON \\(line ${inString.split("\n").length}: `));
+  });
+
+  it("refuses a report of a newer format, saying what to do", () => {
+    const newer = JSON.stringify({ ...JSON.parse(good), schemaVersion: 2, vipdrill: "9.0.0" });
+    expect(errorOf(() => parseReport(newer, "r/report.json"))).toBe(
+      "r/report.json: written by vipdrill 9.0.0 in report format 2; this vipdrill reads format 1 and older: upgrade vipdrill to read it",
+    );
+  });
+
+  it("names the path of a field that is wrong", () => {
+    const data = JSON.parse(good) as { faults: Array<Record<string, unknown>> };
+    data.faults[0]!.failoverMs = "3.4 s";
+    expect(errorOf(() => parseReport(JSON.stringify(data), "r/report.json"))).toBe('r/report.json: faults[0].failoverMs: expected a number, got "3.4 s"');
+  });
+
+  it("refuses a folder without a report, pointing into the report folders it holds", async () => {
+    const reports = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
+    await mkdir(join(reports, "2026-12-01T10-00-00Z-link-pull-vip-owner"));
+    await expect(readReport(reports)).rejects.toThrow(/: no report\.json in this folder \(it holds folders such as .*2026-12-01T10-00-00Z-link-pull-vip-owner: name one of those\)$/);
+    await expect(readReport(join(reports, "nothing-here"))).rejects.toThrow(/nothing-here: no such report folder or file$/);
+    await writeFile(join(reports, "2026-12-01T10-00-00Z-link-pull-vip-owner", "report.json"), good);
+    expect((await readReport(join(reports, "2026-12-01T10-00-00Z-link-pull-vip-owner"))).report.verdict).toEqual(expect.stringMatching(/pass|fail/));
+  });
+});
