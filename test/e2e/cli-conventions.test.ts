@@ -114,6 +114,15 @@ describe("--json", () => {
   });
 });
 
+describe("preflight --json", () => {
+  it("without an engine: the document says why (ok false, exit 3), the error one line on stderr", async () => {
+    const result = await runCli(["preflight", "--json"], { env: NO_ENGINE });
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toEqual({ ok: false, exitCode: 3, error: { code: "VIPDRILL_NO_DOCKER", message: expect.stringMatching(/^no Docker engine at /) as string } });
+    expect(lines(result.stderr)).toEqual([expect.stringMatching(/^vipdrill: no Docker engine at /) as string]);
+  });
+});
+
 describe("a run that ends before its drill still tells CI why", () => {
   it("no engine: exit 3, one line on stderr; junit.xml with one errored testcase, summary.md, reports/latest, $GITHUB_STEP_SUMMARY, --json", async () => {
     const reports = join(await tempDir(), "reports");
