@@ -33,7 +33,8 @@ function report(vipMovedAtMs = 8100, extra: TimelineEvent[] = []) {
   return buildReport({
     scenario,
     topology,
-    events: timeline.events,
+    // As run-command gives it: the timeline keeps probes in columns, apart from the other events.
+    events: [...timeline.events, ...timeline.probeEvents()],
     startedAt: new Date("2026-11-25T05:00:00.000Z"),
     endMs: 20_000,
     error: undefined,
