@@ -5,7 +5,7 @@
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import { LATENCY_PHASES, type LatencyPhase } from "../model/scenario.js";
-import { HDR_SETTINGS } from "./phase-latency.js";
+import { HDR_SETTINGS, hdrPercentilesMs } from "./phase-latency.js";
 import type { PhaseLatency } from "./types.js";
 
 /** A phase's latency over many runs: PhaseLatency without the one run's bounds. */
@@ -29,17 +29,13 @@ function mergePhase(phase: LatencyPhase, phases: readonly PhaseLatency[]): Merge
     total.add(histogram);
     histogram.destroy();
   }
-  const at = (percentile: number): number | null => (ok === 0 ? null : total.getValueAtPercentile(percentile) / 1000);
   const merged: MergedPhaseLatency = {
     phase,
     iterations: phases.filter((p) => p.count > 0).length,
     count,
     ok,
     failed: count - ok,
-    p50: at(50),
-    p90: at(90),
-    p99: at(99),
-    "p99.9": at(99.9),
+    ...hdrPercentilesMs(total, ok),
     // The runs' recorded maxima are exact; the merged histogram knows only the bucket's top.
     max: ok === 0 ? null : Math.max(...phases.flatMap((p) => (p.max === null ? [] : [p.max]))),
     histogram: encodeIntoCompressedBase64(total),

@@ -1,4 +1,4 @@
-import { build, encodeIntoCompressedBase64 } from "hdr-histogram-js";
+import { build, encodeIntoCompressedBase64, type Histogram } from "hdr-histogram-js";
 import type { ProbeEvent } from "../model/timeline.js";
 import type { LatencyPhase } from "../model/scenario.js";
 import type { PhaseLatency } from "./types.js";
@@ -37,8 +37,6 @@ export function phaseLatency(
       histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(0, Math.round(probe.latencyMs * 1000))));
     }
   }
-  // HDR percentiles are the highest value equivalent to the bucket (3 significant digits).
-  const at = (percentile: number): number | null => (ok === 0 ? null : histogram.getValueAtPercentile(percentile) / 1000);
   return {
     phase,
     fromMs,
@@ -46,11 +44,15 @@ export function phaseLatency(
     count,
     ok,
     failed: count - ok,
-    p50: at(50),
-    p90: at(90),
-    p99: at(99),
-    "p99.9": at(99.9),
+    ...hdrPercentilesMs(histogram, ok),
     max: ok === 0 ? null : histogram.maxValue / 1000,
     histogram: encodeIntoCompressedBase64(histogram),
   };
+}
+
+/** p50, p90, p99 and p99.9 of a µs histogram in ms; null without a recorded value. */
+export function hdrPercentilesMs(histogram: Histogram, ok: number): Pick<PhaseLatency, "p50" | "p90" | "p99" | "p99.9"> {
+  // HDR percentiles are the highest value equivalent to the bucket (3 significant digits).
+  const at = (percentile: number): number | null => (ok === 0 ? null : histogram.getValueAtPercentile(percentile) / 1000);
+  return { p50: at(50), p90: at(90), p99: at(99), "p99.9": at(99.9) };
 }

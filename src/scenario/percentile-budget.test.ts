@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "./load.js";
+import { thrownMessage } from "../../test/helpers/thrown.js";
 
 const HEAD = "version: 1\nname: s\ndescription: d\nfault:\n  type: link-down\n  target: vip-owner\n";
 const parse = (text: string) => parseScenario(HEAD + text, "/tmp/s.yaml");
-const errorOf = (text: string): string => {
-  try {
-    parse(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected the scenario to be refused");
-};
+const errorOf = (text: string): string => thrownMessage(() => parse(text), "VIPDRILL_SCENARIO_INVALID");
 
 describe("budgets on percentiles over repeats", () => {
   it("takes percentile limits beside scalar ones, and drops the per-run failover default when failover is given as percentiles", () => {

@@ -4,17 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syntheticDrillReport } from "../../../test/helpers/synthetic-report.js";
 import { parseReport, readReport } from "./report-file.js";
+import { thrownMessage } from "../../../test/helpers/thrown.js";
 
 const good = JSON.stringify(syntheticDrillReport({ durationMs: 20_000, intervalMs: 10 }), null, 1);
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect((error as { code?: string }).code).toMatch(/^VIPDRILL_REPORT_/);
-    return (error as Error).message;
-  }
-  throw new Error("expected the report to be refused");
-};
+const errorOf = (fn: () => unknown): string => thrownMessage(fn, /^VIPDRILL_REPORT_/);
 
 describe("reading report.json back", () => {
   it("reads vipdrill's own report", () => {

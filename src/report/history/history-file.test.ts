@@ -5,17 +5,10 @@ import { describe, expect, it } from "vitest";
 import { appendHistoryRecord, checkHistoryFile, parseHistory, readHistory } from "./history-file.js";
 import { historyRecord } from "../../../test/helpers/history-record.js";
 import type { HistoryRecord } from "./history-record.js";
+import { thrownMessage } from "../../../test/helpers/thrown.js";
 
 const line = (r: HistoryRecord): string => JSON.stringify(r);
-const errorOf = (text: string): string => {
-  try {
-    parseHistory(text, "nightly.jsonl");
-  } catch (error) {
-    expect((error as { code?: string }).code).toBe("VIPDRILL_HISTORY_INVALID");
-    return (error as Error).message;
-  }
-  throw new Error("expected the history to be refused");
-};
+const errorOf = (text: string): string => thrownMessage(() => parseHistory(text, "nightly.jsonl"), "VIPDRILL_HISTORY_INVALID");
 
 describe("history files", () => {
   it("reads every line back in order", () => {

@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { historyRecord } from "../../../test/helpers/history-record.js";
 import { evaluateGate, parseGate } from "./trend-gate.js";
+import { thrownMessage } from "../../../test/helpers/thrown.js";
 
 const nights = (values: Array<number | null>) => values.map((v, i) => historyRecord(`2026-11-${String(i + 1).padStart(2, "0")}T01:00:00Z`, v));
-const gateError = (text: string): string => {
-  try {
-    parseGate(text);
-  } catch (error) {
-    expect((error as { code?: string }).code).toBe("VIPDRILL_GATE_INVALID");
-    return (error as Error).message;
-  }
-  throw new Error("expected the gate to be refused");
-};
+const gateError = (text: string): string => thrownMessage(() => parseGate(text), "VIPDRILL_GATE_INVALID");
 
 describe("trend gates", () => {
   it("trips when p50 of the last 7 runs rose more than 20% over the 7 before", () => {

@@ -18,6 +18,7 @@ import { timelineData, type TimelineData } from "./timeline-data.js";
 import { uplotAssets } from "./uplot-assets.js";
 import { repeatsSection } from "./repeats-section.js";
 import { figureChartsAssets } from "./standalone-page.js";
+import { pageHead } from "./page-head.js";
 
 const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -79,17 +80,7 @@ function fullPage(report: Report): string {
   // Only these two scripts may run, and nothing may be fetched: a report opens the same offline.
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${scripts.map(sha256).join(" ")}`;
   const verdict = verdictOf(report);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="vipdrill ${esc(report.vipdrill)}">
-<title>${esc(report.scenario.name)}: ${verdict} — vipdrill</title>
-<style>${uplot.style}</style>
-<style>${PAGE_STYLE}</style>
-</head>
+  return `${pageHead({ csp, title: `${report.scenario.name}: ${verdict} — vipdrill`, generator: `vipdrill ${report.vipdrill}` })}
 <body>
 ${header(report, verdict)}
 ${repeats?.html ?? ""}

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { FIGURE_CHARTS_SCRIPT } from "./figure-charts-script.js";
 import { FIGURE_CHARTS_DATA_ID, type FigureChart } from "./figure-charts.js";
-import { PAGE_STYLE } from "./page-style.js";
+import { pageHead } from "./page-head.js";
 import { uplotAssets } from "./uplot-assets.js";
 
 const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -26,16 +26,7 @@ export function standalonePage(page: { title: string; body: string; charts: read
   const assets = figureChartsAssets(page.charts);
   const scripts = [uplot.script, ...assets.scripts];
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src ${scripts.map(cspHash).join(" ")}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)}</title>
-<style>${uplot.style}</style>
-<style>${PAGE_STYLE}</style>
-</head>
+  return `${pageHead({ csp, title: page.title })}
 <body>
 ${page.body}
 ${assets.json}
