@@ -21,7 +21,8 @@ export type ProbeOutcome = "ok" | ProbeErrorKind;
 export const FRESH_STREAM = "fresh";
 export const KEEPALIVE_STREAM = "keep-alive";
 
-export const PHASES = ["baseline", "fault", "restore", "settle"] as const;
+/** A drill's phases; a watch (no fault: watching a real change) has the one phase "watch". */
+export const PHASES = ["baseline", "fault", "restore", "settle", "watch"] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** One probe that was sent: due at dueMs (t0 + seq·Δ), sent at sentMs, finished at doneMs. */
@@ -126,6 +127,14 @@ export interface KubeVipLogEvent {
   atMs: number;
 }
 
+/** An operator's mark during a watch ("draining lb-1"): a key press on the watch's terminal, or `vipdrill mark`. */
+export interface MarkEvent {
+  type: "mark";
+  atMs: number;
+  text: string;
+  source: "keyboard" | "command";
+}
+
 export interface NoteEvent {
   type: "note";
   atMs: number;
@@ -142,6 +151,7 @@ export type TimelineEvent =
   | BackendStateEvent
   | LeaseEvent
   | KubeVipLogEvent
+  | MarkEvent
   | NoteEvent;
 
 /**

@@ -1,0 +1,71 @@
+import type { Clock } from "../common/clock.js";
+import { HostClocks } from "../host-tools/host-clocks.js";
+import { hostsWithRole, vipCandidateHosts, type Host, type Topology } from "../model/host.js";
+import type { Timeline } from "../model/timeline.js";
+import { KeepalivedObserver, SYSLOG_FILES } from "../observers/keepalived-observer.js";
+import { KubeVipLogObserver } from "../observers/kube-vip-log-observer.js";
+import { LeaseObserver } from "../observers/lease-observer.js";
+import { VipObserver } from "../observers/vip-observer.js";
+
+/**
+ * Everything that watches the system under test besides the probes, as a drill and a watch both
+ * run it: the VIP's owner on every host that can hold it, Keepalived's transitions on the load
+ * balancers, kube-vip's Lease and log on the control planes — every host stamp on the run's clock
+ * through one HostClocks.
+ */
+export class Observation {
+  readonly hostClocks: HostClocks;
+  readonly vip: VipObserver;
+  readonly #keepalived: KeepalivedObserver;
+  readonly lease: LeaseObserver | undefined;
+  readonly #kubeVipLog: KubeVipLogObserver | undefined;
+  /** How late a VIP event line can arrive, where hosts give no usable stamp (see runner). */
+  #arrivalBoundMs: number | null = null;
+
+  constructor(
+    private readonly topology: Topology,
+    timeline: Timeline,
+    clock: Clock,
+  ) {
+    this.hostClocks = new HostClocks(clock);
+    this.vip = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock, this.hostClocks);
+    this.#keepalived = new KeepalivedObserver(hostsWithRole(topology.hosts, "load-balancer"), timeline, clock, SYSLOG_FILES, this.hostClocks);
+    this.lease = topology.kubeVip ? new LeaseObserver(topology, timeline, clock, this.hostClocks) : undefined;
+    this.#kubeVipLog = topology.kubeVip
+      ? new KubeVipLogObserver(hostsWithRole(topology.hosts, "control-plane"), topology.kubeVip.container, timeline, clock, this.hostClocks)
+      : undefined;
+  }
+
+  /** Pair every host's clock, then open every stream; resolves once each has read its host's state. */
+  async start(): Promise<void> {
+    await this.hostClocks.remeasure(this.topology.hosts);
+    await this.vip.start();
+    const candidates = vipCandidateHosts(this.topology);
+    // Round trips bound the stamps only where hosts do not stamp events on our clock.
+    this.#arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates);
+    await this.#keepalived.start();
+    await this.lease?.start();
+    await this.#kubeVipLog?.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.vip.stop(), this.#keepalived.stop(), this.lease?.stop(), this.#kubeVipLog?.stop()]);
+  }
+
+  /** The ± of VIP event times, once the last clock pairing is in (drift is known only then). */
+  vipTimePrecisionMs(): number | null {
+    return this.vip.precisionMs(this.#arrivalBoundMs);
+  }
+}
+
+/** The slowest of a few command round trips to each host: how late an event line can arrive. */
+async function observerLatency(hosts: readonly Host[]): Promise<number | null> {
+  const rtts: number[] = [];
+  for (const host of hosts) {
+    for (let i = 0; i < 3; i++) {
+      const result = await host.transport.exec(["true"], { timeoutMs: 5_000 });
+      if (result.exitCode === 0) rtts.push(result.durationMs);
+    }
+  }
+  return rtts.length > 0 ? Math.ceil(Math.max(...rtts) * 10) / 10 : null;
+}

@@ -1,0 +1,73 @@
+import { spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enableLabSsh } from "../../src/targets/docker/lab-ssh-access.js";
+import type { DockerLabProvider, StartedLab } from "../../src/targets/docker/docker-lab.js";
+import { CLI, ROOT, reportsIn, runCli } from "../helpers/cli.js";
+import { host, startLab } from "../helpers/lab.js";
+
+interface WatchReport {
+  kind: string;
+  verdict: string;
+  faults: unknown[];
+  analysis: { outages: Array<{ startMs: number; endMs: number | null; durationMs: number | null; precisionMs: number | null }>; intervalMs: number };
+  marks: Array<{ text: string; atMs: number }>;
+  periods: Array<{ label: string; fromMs: number; toMs: number }>;
+  timeline: Array<{ type: string; host?: string; atMs?: number }>;
+}
+
+const LAB = "vipdrill-e2e-watch";
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A watch on the lab while a link is pulled by hand, as an operator would during a change: the
+ * outage it reports obeys the drill's definitions (a link pull on the VRRP master: 2.6–3.7 s), and
+ * the operator's mark lands between its periods.
+ */
+describe.sequential("vipdrill watch: a link pulled by hand during a watch", () => {
+  let provider: DockerLabProvider;
+  let lab: StartedLab;
+  let dir: string;
+
+  beforeAll(async () => {
+    ({ provider, lab } = await startLab(LAB, 218));
+    dir = await mkdtemp(join(tmpdir(), "vipdrill-watch-"));
+    await enableLabSsh(lab, dir);
+  }, 600_000);
+  afterAll(async () => {
+    await provider.down(LAB);
+  });
+
+  it("reports the outage the pull caused with its ±, the VIP's move and the mark", async () => {
+    const reports = join(dir, "reports");
+    const env = { ...process.env, NO_COLOR: "1", VIPDRILL_WATCH_SOCKET: join(dir, "watch.sock") };
+    const watch = spawn(process.execPath, [CLI, "watch", "--inventory", join(dir, "inventory.yaml"), "--duration", "24s", "--interval", "5ms", "--reports", reports, "--no-progress"], { cwd: ROOT, env });
+    let stderr = "";
+    watch.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => watch.on("close", resolve));
+    await sleep(7_000);
+    const marked = await runCli(["mark", "pulling lb-1's link"], { env });
+    expect(marked.code, marked.stderr).toBe(0);
+    const lb1 = host(lab.topology, "lb-1");
+    expect((await lb1.transport.exec(["ip", "link", "set", "dev", "eth0", "down"])).exitCode).toBe(0);
+    await sleep(8_000);
+    expect((await lb1.transport.exec(["ip", "link", "set", "dev", "eth0", "up"])).exitCode).toBe(0);
+    expect(await exited, stderr).toBe(0);
+
+    const [report] = (await reportsIn(reports)) as unknown as WatchReport[];
+    expect([report!.kind, report!.verdict, report!.faults]).toEqual(["watch", "pass", []]);
+    const mark = report!.marks[0]!;
+    expect(mark.text).toBe("pulling lb-1's link");
+    expect(report!.periods.map((p) => p.label)).toEqual(["start", "pulling lb-1's link"]);
+    // The pull just after the mark: 3 missed adverts + skew from the last advert lb-2 heard, 2.6–3.7 s.
+    const outage = report!.analysis.outages.find((o) => o.startMs > mark.atMs);
+    expect(outage, JSON.stringify(report!.analysis.outages)).toBeDefined();
+    expect(outage!.durationMs).toBeGreaterThan(2_400);
+    expect(outage!.durationMs).toBeLessThan(4_500);
+    expect(outage!.precisionMs).toBeLessThanOrEqual(15);
+    const lb2Took = report!.timeline.find((e) => e.type === "vip-added" && e.host === "lb-2");
+    expect(lb2Took?.atMs).toBeGreaterThan(mark.atMs);
+  }, 120_000);
+});
