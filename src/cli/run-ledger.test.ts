@@ -54,6 +54,16 @@ describe("RunLedger: every scenario of a run ends with a report folder", () => {
     expect((await readdir(reports)).sort()).toEqual([expect.stringMatching(/-bad-drill$/), expect.stringMatching(/-good$/), "latest"]);
   });
 
+  it("the latest error is why the scenarios left were not drilled, not an earlier drill's", async () => {
+    const ledger = new RunLedger(["a.yaml", "b.yaml"], await reportsDir(), {});
+    const [a] = await ledger.load(async (file) => scenario(file));
+    const faultless = { ...syntheticDrillReport({ durationMs: 30_000, intervalMs: 10 }), error: { code: "VIPDRILL_FAULT_NO_EFFECT", message: "the link stayed up" } };
+    await ledger.reported(a!, join(await reportsDir(), "a"), faultless, EXIT.fault);
+    ledger.failed(new LabError("VIPDRILL_NOT_HEALTHY", "the endpoint did not become healthy within 60 s"));
+    const document = await ledger.finish(EXIT.lab);
+    expect(document.scenarios[1]).toMatchObject({ file: "b.yaml", verdict: "error", error: { code: "VIPDRILL_NOT_HEALTHY" } });
+  });
+
   it("the lab that would not start: the scenario's own exit code is the run's", async () => {
     const ledger = new RunLedger(["a.yaml"], await reportsDir(), {});
     await ledger.load(async () => scenario("a"));

@@ -87,16 +87,16 @@ export class RunLedger {
     return this.#entries.map((e) => e.scenario!);
   }
 
-  /** The error that stopped the run: scenarios that have no report yet are reported with it. */
+  /** The error that stopped the run (the latest one): scenarios that have no report yet are reported with it. */
   failed(error: unknown): void {
-    this.#stop ??= errorOf(error);
+    this.#stop = errorOf(error);
   }
 
   /** A scenario's report was written to `dir`. */
   async reported(scenario: Scenario, dir: string, report: Report, exitCode: ExitCode): Promise<void> {
     const entry = this.#entries.find((e) => e.scenario === scenario && e.outcome === undefined);
     // A drill that did not reach its end (Ctrl-C, a failed restore) stops the run: later scenarios say so.
-    if (report.error) this.#stop ??= report.error;
+    if (report.error) this.#stop = report.error;
     const outcome: ScenarioOutcome = {
       name: report.scenario.name,
       file: entry?.file ?? report.scenario.file,
