@@ -1,5 +1,6 @@
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
 import { describe, expect, it } from "vitest";
+import type { PredictedWindow } from "../model/prediction.js";
 import type { TimelineEvent } from "../model/timeline.js";
 import { analyzeRun } from "./analyze.js";
 import { evaluateBudgets } from "./budgets.js";
@@ -14,7 +15,10 @@ const INJECT = injected(5000, 5025);
 const RESTORE = restored(12_000, 12_040);
 const CLEAN_VIP = [vipAdded("lb-1", 0), vipRemoved("lb-1", 5030), vipAdded("lb-2", 8100), vipRemoved("lb-2", 12_499), vipAdded("lb-1", 12_500)];
 
-function run(events: TimelineEvent[], overrides: { stableMs?: number; endMs?: number; vipTimePrecisionMs?: number } = {}) {
+function run(
+  events: TimelineEvent[],
+  overrides: { stableMs?: number; endMs?: number; vipTimePrecisionMs?: number; predicted?: PredictedWindow; predictedFailback?: PredictedWindow } = {},
+) {
   return analyzeRun({
     events,
     stream: "fresh",
@@ -23,6 +27,8 @@ function run(events: TimelineEvent[], overrides: { stableMs?: number; endMs?: nu
     endMs: overrides.endMs ?? 20_000,
     budgets: DEFAULT_BUDGETS,
     vipTimePrecisionMs: overrides.vipTimePrecisionMs ?? 1,
+    predicted: overrides.predicted ?? null,
+    predictedFailback: overrides.predictedFailback ?? null,
   });
 }
 function drill(spec: Partial<SyntheticProbes>, extra: TimelineEvent[] = [INJECT, RESTORE, ...CLEAN_VIP]) {
@@ -410,5 +416,45 @@ describe("a run without a fault, or without a restore", () => {
     expect(f.errorsAfterRecovery).toBe(0);
     expect([a.latency.recovered.toMs, a.latency["after-restore"].count]).toEqual([20_000, 0]);
     expect(a.notes).toContain("the fault was never restored (no fault-restored event): no failback figures");
+  });
+});
+
+describe("predicted windows", () => {
+  // The clean failover: 3375 ms ± 10.3 after T_f (the inject command ran 25 ms); the VIP back on lb-1 460 ms ± 1 after T_r (the restore ran 40 ms).
+  const window = (fromMs: number, toMs: number): PredictedWindow => ({ fromMs, toMs, terms: ["a term"], source: "the test's timers" });
+  const clean = (predicted: Partial<{ predicted: PredictedWindow; predictedFailback: PredictedWindow }>, vip = CLEAN_VIP) =>
+    run([...probes({ ...RUN, fail: [[5030, 8400, "connect-timeout"]] }), INJECT, RESTORE, ...vip], predicted).fault!;
+
+  it("compares the failover's lower end from the inject command's start: the fault took effect while it ran", () => {
+    // 3375 + 10.3 < 3400, but the fault may have hit 25 ms before T_f: inside.
+    expect(clean({ predicted: window(3400, 4000) }).outsidePrediction).toBe(false);
+    const early = clean({ predicted: window(3420, 4000) });
+    expect(early.outsidePrediction).toBe(true);
+    expect(early).toMatchObject({ predicted: { fromMs: 3420, toMs: 4000 } });
+  });
+
+  it("makes a failover beyond the window a finding, with the window's terms", () => {
+    const a = run([...probes({ ...RUN, fail: [[5030, 8400, "connect-timeout"]] }), INJECT, RESTORE, ...CLEAN_VIP], { predicted: window(2000, 3300) });
+    expect(a.fault!.outsidePrediction).toBe(true);
+    expect(a.notes).toContain("finding: failover 3.375 s ± 10.3 ms lies outside the window 2.000 s–3.300 s that the test's timers allows (a term)");
+    expect(clean({}).outsidePrediction).toBeNull();
+  });
+
+  it("sets the VIP's move back against the failback window, its lower end from the restore command's start", () => {
+    expect(clean({ predictedFailback: window(400, 500) }).outsideFailbackPrediction).toBe(false);
+    // 460 + 1 + 40 ≥ 500: the restore may have taken effect 40 ms before T_r.
+    expect(clean({ predictedFailback: window(500, 900) }).outsideFailbackPrediction).toBe(false);
+    expect(clean({ predictedFailback: window(600, 900) }).outsideFailbackPrediction).toBe(true);
+    expect(clean({ predictedFailback: window(0, 300) })).toMatchObject({ outsideFailbackPrediction: true, predictedFailback: { fromMs: 0, toMs: 300 } });
+    expect(clean({}).outsideFailbackPrediction).toBeNull();
+  });
+
+  it("a VIP that never moved back is a finding once the run has watched past the window, not before", () => {
+    const stayed = [vipAdded("lb-1", 0), vipRemoved("lb-1", 5030), vipAdded("lb-2", 8100)];
+    // The run ends 7.96 s after T_r.
+    const a = run([...probes({ ...RUN, fail: [[5030, 8400, "connect-timeout"]] }), INJECT, RESTORE, ...stayed], { predictedFailback: window(5600, 7900) });
+    expect(a.fault!.outsideFailbackPrediction).toBe(true);
+    expect(a.notes.some((n) => n.startsWith("finding: the VIP did not move back within 7.960 s of the restore"))).toBe(true);
+    expect(clean({ predictedFailback: window(5600, 8600) }, stayed).outsideFailbackPrediction).toBeNull();
   });
 });

@@ -52,7 +52,7 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   const fault =
     inject === undefined
       ? null
-      : analyzeFault({ probes: ordered, spans, outages, stats, vipEvents, intervalMs, endMs, vipTimePrecisionMs: input.vipTimePrecisionMs ?? null, predicted: input.predicted ?? null, notes }, inject, restore);
+      : analyzeFault({ probes: ordered, spans, outages, stats, vipEvents, intervalMs, endMs, vipTimePrecisionMs: input.vipTimePrecisionMs ?? null, predicted: input.predicted ?? null, predictedFailback: input.predictedFailback ?? null, notes }, inject, restore);
   if (inject === undefined) notes.push("no fault was injected: only probe figures and baseline latency");
   if (skipped > 0) notes.push(`${skipped} probes were skipped (too many in flight)`);
 

@@ -21,6 +21,7 @@ export interface FaultContext {
   endMs: number;
   vipTimePrecisionMs: number | null;
   predicted: PredictedWindow | null;
+  predictedFailback: PredictedWindow | null;
   notes: string[];
 }
 
@@ -71,13 +72,8 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
     notes.push(`after the inject: ${outages.length} outage windows; failover counts to the end of the last (${at(lastOutage!.endMs ?? lastOutage!.startMs)})`);
   }
   const predicted = ctx.predicted;
-  const outsidePrediction =
-    predicted === null || failoverMs === null ? null : failoverMs + precisionMs < predicted.fromMs || failoverMs - precisionMs > predicted.toMs;
-  if (outsidePrediction) {
-    notes.push(
-      `finding: failover ${formatDurationMs(failoverMs!)} ± ${formatDurationMs(precisionMs)} lies outside the window ${formatDurationMs(predicted!.fromMs)}–${formatDurationMs(predicted!.toMs)} that ${predicted!.source} allows (${predicted!.terms.join("; ")})`,
-    );
-  }
+  const outsidePrediction = predicted === null || failoverMs === null ? null : outsideWindow(predicted, failoverMs, precisionMs, inject);
+  if (outsidePrediction) notes.push(findingText("failover", failoverMs!, precisionMs, predicted!));
   const failuresBeforeInjectReturned = countFailures(probes, injectStartMs, inject.atMs);
   if (failuresBeforeInjectReturned > 0) {
     notes.push(`after the inject: ${plural(failuresBeforeInjectReturned, "probe")} failed while its command ran, before it returned`);
@@ -135,6 +131,8 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
     vipMoveBackMs: null,
     vipMovedBackTo: null,
     vipMoveBackPrecisionMs: null,
+    predictedFailback: ctx.predictedFailback,
+    outsideFailbackPrediction: null,
   };
   if (restore === undefined) {
     notes.push("the fault was never restored (no fault-restored event): no failback figures");
@@ -148,6 +146,17 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
   analysis.vipMoveBackMs = moveBack === null ? null : moveBack.atMs - restore.atMs;
   analysis.vipMovedBackTo = moveBack?.host ?? null;
   analysis.vipMoveBackPrecisionMs = moveBack === null ? null : withTimeUncertainty(restoreUncertaintyMs);
+  const back = ctx.predictedFailback;
+  if (back !== null && analysis.vipMoveBackMs !== null) {
+    analysis.outsideFailbackPrediction = outsideWindow(back, analysis.vipMoveBackMs, analysis.vipMoveBackPrecisionMs ?? 0, restore);
+    if (analysis.outsideFailbackPrediction) notes.push(findingText("VIP move back", analysis.vipMoveBackMs, analysis.vipMoveBackPrecisionMs ?? 0, back));
+  } else if (back !== null && vipOwnersAtRestore.length > 0) {
+    // No move back: a finding only once the run has watched past the window's end.
+    analysis.outsideFailbackPrediction = ctx.endMs - restore.atMs > back.toMs ? true : null;
+    if (analysis.outsideFailbackPrediction) {
+      notes.push(`finding: the VIP did not move back within ${formatDurationMs(ctx.endMs - restore.atMs)} of the restore, though ${back.source} allows ${formatDurationMs(back.fromMs)}–${formatDurationMs(back.toMs)} (${back.terms.join("; ")})`);
+    }
+  }
   if (unrecovered === "never") return analysis; // still down from the fault: there is no failback to measure
 
   const failbackSpans = ctx.spans.filter((_, i) => ctx.outages[i]!.phase === "restore");
@@ -174,6 +183,19 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
   if (!failbackRecovered) notes.push("after the restore: the endpoint never recovered stably before the end of the run");
   noteWindows(notes, "restore", failbackOutages);
   return analysis;
+}
+
+/**
+ * A figure measured from an action's return (T_f, T_r) against a window counted from when the
+ * action took effect: somewhere while its command ran, so the window's lower end is compared from
+ * the command's start. Outside only when the figure's ± lies wholly beyond.
+ */
+function outsideWindow(window: PredictedWindow, ms: number, precisionMs: number, action: FaultEvent): boolean {
+  return ms + precisionMs + Math.max(0, action.atMs - action.startMs) < window.fromMs || ms - precisionMs > window.toMs;
+}
+
+function findingText(figure: string, ms: number, precisionMs: number, window: PredictedWindow): string {
+  return `finding: ${figure} ${formatDurationMs(ms)} ± ${formatDurationMs(precisionMs)} lies outside the window ${formatDurationMs(window.fromMs)}–${formatDurationMs(window.toMs)} that ${window.source} allows (${window.terms.join("; ")})`;
 }
 
 /** Notes that qualify a set of windows: a start at the first probe, unsent probes in brackets. */

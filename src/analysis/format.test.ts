@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDurationMs, formatSinceAction, formatWithPrecision, roundUpToTenthMs } from "./format.js";
+import { formatDurationMs, formatSinceAction, formatSpanMs, formatWithPrecision, roundUpToTenthMs } from "./format.js";
 
 describe("formatDurationMs", () => {
   it("gives seconds with 3 decimals from 1 s up, else ms with at most one decimal", () => {
@@ -35,5 +35,15 @@ describe("roundUpToTenthMs", () => {
     expect(roundUpToTenthMs(10)).toBe(10);
     expect(roundUpToTenthMs(10 + 0.3)).toBe(10.3);
     expect(roundUpToTenthMs(10.299999999999)).toBe(10.3);
+  });
+});
+
+describe("formatSpanMs", () => {
+  it("writes a window in the unit of its ends, seconds to 2 decimals", () => {
+    expect(formatSpanMs(2609.375, 3609.375)).toBe("2.61–3.61 s");
+    expect(formatSpanMs(0, 609.375)).toBe("0–609 ms");
+    expect(formatSpanMs(0, 3000)).toBe("0–3 s");
+    expect(formatSpanMs(260.9, 360.9)).toBe("261–361 ms");
+    expect(formatSpanMs(609.4, 3609.4)).toBe("609 ms–3.61 s");
   });
 });

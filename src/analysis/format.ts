@@ -6,6 +6,14 @@ export function formatDurationMs(ms: number): string {
   return `${Number(tenths.toFixed(1)) + 0} ms`;
 }
 
+/** A predicted window for people: "2.61–3.61 s", "0–609 ms", "609 ms–3.61 s". */
+export function formatSpanMs(fromMs: number, toMs: number): string {
+  const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(2))}`;
+  if (fromMs >= 1000 || (fromMs === 0 && toMs >= 1000)) return `${seconds(fromMs)}–${seconds(toMs)} s`;
+  if (toMs < 1000) return `${Math.round(fromMs)}–${Math.round(toMs)} ms`;
+  return `${Math.round(fromMs)} ms–${seconds(toMs)} s`;
+}
+
 /** A figure with its precision: "3.412 s ± 7.3 ms". */
 export function formatWithPrecision(ms: number, precisionMs: number | null): string {
   return precisionMs === null ? formatDurationMs(ms) : `${formatDurationMs(ms)} ± ${formatDurationMs(precisionMs)}`;

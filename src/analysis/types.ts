@@ -26,6 +26,8 @@ export interface AnalysisInput {
   vipTimePrecisionMs?: number | null;
   /** The failover window the system's configuration allows, where one can be derived. */
   predicted?: PredictedWindow | null;
+  /** The window of the VIP's move back after the restore (Keepalived's preemption), where one can be derived. */
+  predictedFailback?: PredictedWindow | null;
 }
 
 /** Where an outage window is counted: by when its first failure was due (see the README). */
@@ -189,6 +191,13 @@ export interface FaultAnalysis {
   vipMoveBackMs: number | null;
   vipMovedBackTo: string | null;
   vipMoveBackPrecisionMs: number | null;
+  /** The window the configuration allows the VIP's move back (README "Measurement definitions": predictions); null where none is derived. */
+  predictedFailback: PredictedWindow | null;
+  /**
+   * The move back, with its ±, lies wholly outside predictedFailback — or it did not happen though
+   * the run went on past the window's end: a finding. Null without a prediction or a restore.
+   */
+  outsideFailbackPrediction: boolean | null;
 }
 
 export interface RunAnalysis {

@@ -2,6 +2,7 @@
  * The seam between faults/observers and the machines they act on. A Host is reached only through
  * its ExecTransport, so the same fault works in the lab (docker exec) and on real hosts (SSH).
  */
+import type { KeepalivedSetup } from "./keepalived.js";
 import type { KubeVipSetup } from "./kube-vip.js";
 
 export const ROLES = ["control-plane", "load-balancer"] as const;
@@ -128,6 +129,8 @@ export interface Topology {
   readonly vipManager: VipManager;
   /** Present where kube-vip holds the VIP. */
   readonly kubeVip?: KubeVipSetup;
+  /** Keepalived's and HAProxy's timers where known before the drill (the lab's templates); an inventory's are read from its hosts. */
+  readonly keepalived?: KeepalivedSetup;
   /** A stand-in plays a part of the system under test (the lab's apiserver, kube-vip, kubelet): named in reports. */
   readonly standIns?: readonly string[];
   /** HAProxy runtime API socket and backend name on load balancers. */

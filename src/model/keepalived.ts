@@ -61,10 +61,26 @@ export interface KeepalivedTimings {
   haproxy?: HaproxyChecks;
 }
 
-/** Where the timings came from, for reports ("the lab's templates (scenario lab.advertInt 1 s)", "keepalived.conf on lb-1, lb-2"). */
+/**
+ * A balancer tier's timers as known before the drill (the lab's templates, a configuration read from
+ * the hosts): what they share, and each balancer's own instance. Which one is the master is decided
+ * by who holds the VIP when the fault hits (timingsWithMaster).
+ */
 export interface KeepalivedSetup {
-  timings: KeepalivedTimings;
+  /** What the balancers share (the master's, where they differ). */
+  common: Omit<KeepalivedTimings, "master" | "backup">;
+  /** Each balancer's instance by host id. */
+  peers: Readonly<Record<string, VrrpPeer>>;
+  /** Where the settings came from, for reports ("the lab's templates", "keepalived.conf on lb-1, lb-2"). */
   source: string;
+}
+
+/** The timings with `masterId` holding the VIP and the highest priority of the others as its backup; undefined with no backup. */
+export function timingsWithMaster(setup: KeepalivedSetup, masterId: string): KeepalivedTimings | undefined {
+  const master = setup.peers[masterId];
+  const others = Object.entries(setup.peers).filter(([id]) => id !== masterId).map(([, peer]) => peer);
+  const backup = others.reduce<VrrpPeer | undefined>((best, peer) => (best === undefined || peer.priority > best.priority ? peer : best), undefined);
+  return master && backup ? { ...setup.common, master, backup } : undefined;
 }
 
 export const KEEPALIVED_DEFAULTS = {

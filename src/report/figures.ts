@@ -23,6 +23,10 @@ export function figureLines(report: Report): Array<[string, string]> {
     a.outages.forEach((o, i) => lines.push([i === 0 ? "outages" : "", outageText(o, i, a.outages.length)]));
     lines.push(["VIP", vipText(a)]);
     if (a.restoredAtMs !== null) lines.push(["failback", failbackText(a)]);
+    if (a.predictedFailback && a.restoredAtMs !== null) {
+      const p = a.predictedFailback;
+      lines.push(["predicted", `VIP back ${formatDurationMs(p.fromMs)}–${formatDurationMs(p.toMs)} after the restore, by ${p.source}${a.outsideFailbackPrediction ? " — the measured move back lies OUTSIDE it" : ""}`]);
+    }
     a.failbackOutages.forEach((o, i) => lines.push([i === 0 ? "after restore" : "", outageText(o, i, a.failbackOutages.length)]));
     if ((a.flaps ?? 0) > 0 || (a.errorsAfterRecovery ?? 0) > 0) {
       lines.push(["after recovery", `${failedProbes(a.errorsAfterRecovery ?? 0)}, ${a.flaps ?? 0} flap${a.flaps === 1 ? "" : "s"} after clients were first back (T_f + ${formatDurationMs(a.firstRecoveryMs ?? 0)})`]);

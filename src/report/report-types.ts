@@ -73,6 +73,10 @@ export interface ReportFault {
   failbackOutages: ReportOutage[];
   vipMoveBackMs: number | null;
   vipMoveBackPrecisionMs: number | null;
+  /** The window the configuration allows the VIP's move back after the restore (ms after T_r, with its terms); null where none was derived. */
+  predictedFailback: { fromMs: number; toMs: number; terms: string[]; source: string } | null;
+  /** The move back with its ± lies wholly outside `predictedFailback`, or did not happen within it: a finding. */
+  outsideFailbackPrediction: boolean | null;
   failedProbes: number;
   /** Failed probes from the first stable recovery to the restore; null when there was none. */
   errorsAfterRecovery: number | null;

@@ -47,6 +47,8 @@ export interface DrillRecord {
   vipTimePrecisionMs: number | null;
   /** The failover window the configuration allows, where one was derived. */
   predicted?: PredictedWindow | null;
+  /** The window of the VIP's move back after the restore, where one was derived. */
+  predictedFailback?: PredictedWindow | null;
 }
 
 /** Analyse the timeline, judge the budgets and assemble report.json. */
@@ -62,6 +64,7 @@ export function buildReport(input: DrillRecord): Report {
     splitBrainGraceMs: SPLIT_BRAIN_GRACE_MS,
     vipTimePrecisionMs: input.vipTimePrecisionMs,
     predicted: input.predicted ?? null,
+    predictedFailback: input.predictedFailback ?? null,
   });
   const budgets = evaluateBudgets(analysis, scenario.budgets);
   const f = analysis.fault;
@@ -94,6 +97,8 @@ export function buildReport(input: DrillRecord): Report {
           failbackOutages: f.failbackOutages.map(reportOutage),
           vipMoveBackMs: f.vipMoveBackMs,
           vipMoveBackPrecisionMs: f.vipMoveBackPrecisionMs,
+          predictedFailback: f.predictedFailback,
+          outsideFailbackPrediction: f.outsideFailbackPrediction,
           failedProbes: analysis.probes.failed,
           errorsAfterRecovery: f.errorsAfterRecovery,
           flaps: f.flaps,

@@ -40,8 +40,11 @@ async function readTemplate(dir: string, name: string): Promise<string> {
   }
 }
 
+/** The lab's VRRP priorities: the first balancer by id is the intended master (101), the others back it up (100, 99, …). */
+export const labVrrpPriority = (index: number): number => Math.max(1, 101 - index);
+
 // lb-2 before lb-10.
-const byId = (a: { id: string }, b: { id: string }): number => a.id.localeCompare(b.id, "en", { numeric: true });
+export const byId = (a: { id: string }, b: { id: string }): number => a.id.localeCompare(b.id, "en", { numeric: true });
 
 /**
  * The files each node gets before its first boot (node id → files): HAProxy and Keepalived configs
@@ -67,9 +70,8 @@ export async function renderLabFiles(
     const keepalivedVars = {
       nodeId: lb.id,
       port: plan.port,
-      // The first balancer is the intended master (101); the others back it up (100, 99, …).
       state: index === 0 ? "MASTER" : "BACKUP",
-      priority: Math.max(1, 101 - index),
+      priority: labVrrpPriority(index),
       interface: plan.interface,
       routerId: plan.vrrp.routerId,
       advertInt: plan.vrrp.advertIntS,

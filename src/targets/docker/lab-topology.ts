@@ -1,7 +1,8 @@
 import { systemctlService, type ExecTransport, type NodeLifecycle, type Topology } from "../../model/host.js";
 import { refusingTransport } from "../../model/refusing-transport.js";
 import { DEFAULT_CONTAINER, DEFAULT_LEASE, DEFAULT_MANIFEST, type KubeVipSetup } from "../../model/kube-vip.js";
-import { LAB_ADMIN_CONF } from "./lab-files.js";
+import type { KeepalivedSetup } from "../../model/keepalived.js";
+import { LAB_ADMIN_CONF, byId, labVrrpPriority } from "./lab-files.js";
 import type { LabNodePlan, LabPlan } from "./lab-plan.js";
 
 export const HAPROXY_SOCKET = "/run/haproxy/admin.sock";
@@ -30,6 +31,26 @@ export const LAB_KUBE_VIP: KubeVipSetup = {
   manifestNoticeMs: 500,
 };
 
+/**
+ * The lab's Keepalived and HAProxy timers as lab/templates set them, for the predicted windows
+ * (lab-topology.test.ts reads them back from the rendered files): the runbook's check through the
+ * balancer's own HAProxy, which marks a server DOWN after 3 checks a second apart.
+ */
+export function labKeepalived(plan: LabPlan): KeepalivedSetup {
+  const balancers = plan.nodes.filter((n) => n.role === "load-balancer").sort(byId);
+  return {
+    common: {
+      version: 2,
+      advertIntMs: plan.vrrp.advertIntS * 1000,
+      downTimerAdverts: 3,
+      script: { name: "chk_apiserver", intervalMs: 1000, timeoutMs: 1000, fall: 2, rise: 2, weight: 0, checks: "haproxy" },
+      haproxy: { interMs: 1000, fastInterMs: 1000, downInterMs: 1000, fall: 3, rise: 2, redispatch: true },
+    },
+    peers: Object.fromEntries(balancers.map((lb, index) => [lb.id, { priority: labVrrpPriority(index), nopreempt: false, preemptDelayMs: 0 }])),
+    source: `the lab's templates (scenario lab.advertInt ${plan.vrrp.advertIntS} s)`,
+  };
+}
+
 export const containerName = (lab: string, node: string): string => `vipdrill-${lab}-${node}`;
 
 /** A lab's hosts and endpoint as its plan lays them out, each host reached through transportOf. */
@@ -52,7 +73,7 @@ export function labTopology(plan: LabPlan, transportOf: (node: LabNodePlan) => E
     vipManager: plan.vipManager,
     ...(plan.vipManager === "kube-vip"
       ? { kubeVip: { ...LAB_KUBE_VIP, ...(plan.kubeVip ? { timings: plan.kubeVip } : {}) }, standIns: KUBE_VIP_STAND_INS }
-      : { standIns: KEEPALIVED_STAND_INS }),
+      : { keepalived: labKeepalived(plan), standIns: KEEPALIVED_STAND_INS }),
   };
 }
 
