@@ -1,15 +1,11 @@
 import { sleep, type Clock } from "../common/clock.js";
 import { AbortedError, RestoreError, VipdrillError, errorMessage } from "../common/errors.js";
 import { prepareFault, type InjectedFault } from "../faults/fault-controller.js";
-import { HostClocks } from "../host-tools/host-clocks.js";
-import { KeepalivedObserver, SYSLOG_FILES } from "../observers/keepalived-observer.js";
-import { VipObserver } from "../observers/vip-observer.js";
-import { LeaseObserver } from "../observers/lease-observer.js";
-import { KubeVipLogObserver } from "../observers/kube-vip-log-observer.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
 import { resolveTargets } from "../scenario/selector.js";
 import type { Scenario } from "../model/scenario.js";
-import { hostsWithRole, vipCandidateHosts, type Host, type Topology } from "../model/host.js";
+import type { Host, Topology } from "../model/host.js";
+import { Observation } from "./observation.js";
 import { renderCommand } from "../model/command.js";
 import { guardBlastRadius } from "./blast-radius.js";
 import { predictFailback, predictFailover } from "./predict.js";
@@ -82,17 +78,6 @@ async function withKubeVipTimings(topology: Topology): Promise<Topology> {
   return timings ? { ...topology, kubeVip: { ...setup, timings, source: `${setup.manifestPath} on the control planes` } } : topology;
 }
 
-async function observerLatency(hosts: readonly Host[]): Promise<number | null> {
-  const rtts: number[] = [];
-  for (const host of hosts) {
-    for (let i = 0; i < 3; i++) {
-      const result = await host.transport.exec(["true"], { timeoutMs: 5_000 });
-      if (result.exitCode === 0) rtts.push(result.durationMs);
-    }
-  }
-  return rtts.length > 0 ? Math.ceil(Math.max(...rtts) * 10) / 10 : null;
-}
-
 export function probeStreams(scenario: Scenario, topology: Topology): StreamSpec[] {
   const { probes } = scenario;
   const target = {
@@ -126,7 +111,8 @@ export function probeStreams(scenario: Scenario, topology: Topology): StreamSpec
  */
 export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   const { scenario, topology, timeline, clock, signal } = options;
-  const hostClocks = new HostClocks(clock);
+  const observation = new Observation(topology, timeline, clock);
+  const { hostClocks, vip: vipObserver, lease } = observation;
   let fault: InjectedFault | undefined;
   /** Clock re-measures under way: each is bounded, and all are awaited before the ± is computed. */
   const remeasures: Array<Promise<void>> = [];
@@ -145,31 +131,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     if (signal.aborted) throw new AbortedError(errorMessage(signal.reason));
   };
 
-  const vipObserver = new VipObserver(vipCandidateHosts(topology), topology.endpoint.vip, timeline, clock, hostClocks);
-  const keepalived = new KeepalivedObserver(hostsWithRole(topology.hosts, "load-balancer"), timeline, clock, SYSLOG_FILES, hostClocks);
-  // kube-vip: its Lease (who leads) and its own log, beside the VIP owner.
-  const lease = topology.kubeVip ? new LeaseObserver(topology, timeline, clock, hostClocks) : undefined;
-  const kubeVipLog = topology.kubeVip
-    ? new KubeVipLogObserver(hostsWithRole(topology.hosts, "control-plane"), topology.kubeVip.container, timeline, clock, hostClocks)
-    : undefined;
   const probes = new ProbeRunner(timeline, clock);
   let targets: string[] = [];
   /** Who held the VIP when the fault hit: the master the predicted windows are computed for. */
   let masterAtFault: string | undefined;
   let error: VipdrillError | undefined;
   let probing = false;
-  let arrivalBoundMs: number | null = null;
   let endMs = Number.NaN;
   try {
-    // The first pairing of every host's clock, before any stamp arrives.
-    await hostClocks.remeasure(topology.hosts);
-    await vipObserver.start();
-    const candidates = vipCandidateHosts(topology);
-    // Round trips bound the stamps only where hosts do not stamp events on our clock.
-    arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates);
-    await keepalived.start();
-    await lease?.start();
-    await kubeVipLog?.start();
+    // Every host's clock paired first, then the streams: no stamp arrives unpaired.
+    await observation.start();
     // Resolved and prechecked now, so a bad target fails before anything is done…
     const resolve = (): Host[] => {
       const holders = vipObserver.holders();
@@ -231,7 +202,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
             });
     }
     if (probing) await probes.stop();
-    await Promise.allSettled([vipObserver.stop(), keepalived.stop(), lease?.stop(), kubeVipLog?.stop()]);
+    await observation.stop();
     endMs = clock.nowMs();
     // A last pairing closes the settle phase; drift is known only now, so the ± of VIP times too.
     remeasure();
@@ -243,7 +214,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     fault,
     endMs,
     error,
-    observerLatencyMs: vipObserver.precisionMs(arrivalBoundMs),
+    observerLatencyMs: observation.vipTimePrecisionMs(),
     predicted: predictFailover(scenario.fault, configured, masterAtFault),
     predictedFailback: predictFailback(scenario.fault, configured, scenario.holdMs, masterAtFault),
   };
