@@ -10,7 +10,7 @@ import type { Scenario } from "../model/scenario.js";
 import type { PredictedWindow } from "../model/prediction.js";
 import type { Topology } from "../model/host.js";
 import { renderHtml } from "./html/html-report.js";
-import { junitSuiteOf, renderJunit } from "./junit.js";
+import { junitSuitesOf, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import type { Outage } from "../analysis/types.js";
 import { REPORT_SCHEMA_VERSION, type Report, type ReportFault, type ReportOutage } from "./report-types.js";
@@ -174,7 +174,7 @@ export async function writeReportFiles(report: Report, dir: string): Promise<voi
   await Promise.all([
     writeFile(join(dir, "report.json"), `${JSON.stringify(json, null, 1)}\n`),
     writeFile(join(dir, "summary.md"), renderMarkdown(report)),
-    writeFile(join(dir, "junit.xml"), renderJunit([junitSuiteOf(report)])),
+    writeFile(join(dir, "junit.xml"), renderJunit(junitSuitesOf(report))),
     writeFile(join(dir, "report.html"), renderHtml(report)),
   ]);
 }
