@@ -63,3 +63,13 @@ export function ensureEngine() {
     say("no Docker engine answers at /var/run/docker.sock; as root, lab/setup-engine.sh installs and starts one");
   }
 }
+
+/**
+ * Debian's Chromium for the HTML report's browser test (test/e2e/html-report.test.ts): installed by
+ * scripts/setup-browser.sh where it is missing and we are root; elsewhere that script says what to install.
+ */
+export function ensureBrowser() {
+  if (existsSync("/usr/bin/chromium")) return;
+  const result = spawnSync("bash", [join(root, "scripts", "setup-browser.sh")], { stdio: ["ignore", 2, 2] });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
