@@ -388,6 +388,12 @@ describe("per-phase latency", () => {
     expect([a.latency.recovered.p99, a.latency["after-restore"].p99]).toEqual([1.5, 1.25]);
   });
 
+  it("never puts a percentile above the max (an HDR bucket's top can lie above the value recorded in it)", () => {
+    // 6.4 ms = 6400 µs falls in the bucket [6400, 6404): its top is 6.403 ms.
+    const b = drill({ latencyMs: (due) => (due === 100 ? 6.4 : 1) }, [INJECT, RESTORE, vipAdded("lb-1", 0)]).latency.baseline;
+    expect([b["p99.9"], b.max]).toEqual([6.4, 6.4]);
+  });
+
   it("keeps each phase's histogram, encoded, for merging", () => {
     const decoded = decodeFromCompressedBase64(a.latency.baseline.histogram);
     expect(decoded.totalCount).toBe(500);

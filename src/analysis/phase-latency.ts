@@ -52,7 +52,8 @@ export function phaseLatency(
 
 /** p50, p90, p99 and p99.9 of a µs histogram in ms; null without a recorded value. */
 export function hdrPercentilesMs(histogram: Histogram, ok: number): Pick<PhaseLatency, "p50" | "p90" | "p99" | "p99.9"> {
-  // HDR percentiles are the highest value equivalent to the bucket (3 significant digits).
-  const at = (percentile: number): number | null => (ok === 0 ? null : histogram.getValueAtPercentile(percentile) / 1000);
+  // HDR percentiles are the highest value equivalent to their bucket (3 significant digits), which can
+  // lie above the largest value recorded in it: never report a percentile above the max.
+  const at = (percentile: number): number | null => (ok === 0 ? null : Math.min(histogram.getValueAtPercentile(percentile), histogram.maxValue) / 1000);
   return { p50: at(50), p90: at(90), p99: at(99), "p99.9": at(99.9) };
 }
