@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { UsageError } from "../common/errors.js";
-import { display } from "../common/yaml-document.js";
+import { display } from "../common/display-path.js";
 import { readHistory } from "../report/history/history-file.js";
 import { evaluateGate, parseGate } from "../report/history/trend-gate.js";
 import { trendHtml } from "../report/history/trend-html.js";

@@ -2,9 +2,9 @@
  * YAML files validated by a zod schema, with every problem reported as `file:line: path: expected …,
  * got …` (syntax errors as `file:line:col: …`). Shared by scenarios and inventories.
  */
-import { relative, resolve, sep } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { z } from "zod";
+import { display, dotted } from "./display-path.js";
 import { describeInput } from "./duration.js";
 import type { CodeOf } from "./error-codes.js";
 import { UsageError } from "./errors.js";
@@ -39,11 +39,8 @@ export interface YamlDocument {
   fail(problems: readonly YamlProblem[]): never;
 }
 
-/** Paths in messages: relative to the working directory when under it, else absolute. */
-export function display(file: string): string {
-  const rel = relative(process.cwd(), resolve(file));
-  return rel === "" || rel.startsWith("..") || rel.startsWith(sep) ? resolve(file) : rel;
-}
+// Where a file and a path in it are shown without parsing any YAML (report.json and history readers).
+export { display, dotted } from "./display-path.js";
 
 /** Parse and validate in one go: what the schema outputs, or a UsageError listing every problem. */
 export function parseYamlWithSchema<T>(text: string, file: string, schema: z.ZodType<T>, options: YamlDocumentOptions): T {
@@ -161,10 +158,6 @@ function valueAt(data: unknown, path: YamlPath): unknown {
   return value;
 }
 
-/** `hosts[1].ssh.jump` */
-export function dotted(path: YamlPath): string {
-  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
-}
 
 const TYPE_NAMES: Record<string, string> = {
   string: "a string",

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { RUN_FIGURE_KEYS } from "../../analysis/run-figures.js";
 import { describeInput } from "../../common/duration.js";
 import { UsageError } from "../../common/errors.js";
-import { display, dotted } from "../../common/yaml-document.js";
+import { display, dotted } from "../../common/display-path.js";
 import { REPORT_SCHEMA_VERSION } from "../report-types.js";
 
 const num = z.number();

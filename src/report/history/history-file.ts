@@ -5,7 +5,7 @@
 import { appendFile, open, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UsageError } from "../../common/errors.js";
-import { display } from "../../common/yaml-document.js";
+import { display } from "../../common/display-path.js";
 import { issueLine, jsonErrorWhere } from "../compare/report-file.js";
 import { HISTORY_FORMAT, historyRecordSchema, type HistoryRecord } from "./history-record.js";
 

@@ -1,6 +1,6 @@
 import { RUN_FIGURE_KEYS, type FigureValue, type RunFigureKey } from "../../analysis/run-figures.js";
 import { UsageError } from "../../common/errors.js";
-import { display } from "../../common/yaml-document.js";
+import { display } from "../../common/display-path.js";
 import { sideOfRuns, type CompareSide } from "../compare/compare-side.js";
 import type { HistoryRecord } from "./history-record.js";
 
