@@ -40,10 +40,11 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): RankTes
   const u = rankSumB - (n2 * (n2 + 1)) / 2;
   const doubledRanks = midRanksTimesTwo([...xa, ...xb]);
   const exact = n1 + n2 <= EXACT_MAX_RUNS;
+  const exactP = exact ? exactPValues(doubledRanks, n2) : undefined;
   return {
     u,
-    pValue: exact ? exactP(doubledRanks, n2, 2 * rankSumB) : normalP(u, n1, n2, [...xa, ...xb]),
-    minPValue: exact ? exactP(doubledRanks, n2, extremeSum(doubledRanks, n2)) : normalP(n1 * n2, n1, n2, [...xa, ...xb]),
+    pValue: exactP ? exactP(2 * rankSumB) : normalP(u, n1, n2, [...xa, ...xb]),
+    minPValue: exactP ? exactP(extremeSum(doubledRanks, n2)) : normalP(n1 * n2, n1, n2, [...xa, ...xb]),
     method: exact ? "exact" : "normal",
     shift: hodgesLehmann(a, b),
   };
@@ -70,29 +71,34 @@ function extremeSum(doubledRanks: readonly number[], k: number): number {
 
 /**
  * P(|S − E[S]| ≥ |observed − E[S]|) where S is the doubled rank sum of k of the pooled values drawn
- * at random: ways[j][s] counts the subsets of j values whose doubled ranks sum to s.
+ * at random, for any observed sum: ways[j][s] counts the subsets of j values whose doubled ranks sum
+ * to s, counted once for both the observed and the most extreme sum.
  */
-function exactP(doubledRanks: readonly number[], k: number, observed: number): number {
+function exactPValues(doubledRanks: readonly number[], k: number): (observed: number) => number {
   const total = doubledRanks.reduce((s, r) => s + r, 0);
   const ways: Float64Array[] = Array.from({ length: k + 1 }, () => new Float64Array(total + 1));
   ways[0]![0] = 1;
+  let reach = 0;
   for (const rank of doubledRanks) {
+    reach += rank;
     for (let j = k; j >= 1; j--) {
       const from = ways[j - 1]!;
       const to = ways[j]!;
-      for (let s = total; s >= rank; s--) if (from[s - rank]! !== 0) to[s] = to[s]! + from[s - rank]!;
+      for (let s = reach; s >= rank; s--) if (from[s - rank]! !== 0) to[s] = to[s]! + from[s - rank]!;
     }
   }
   const counts = ways[k]!;
   const mean = (k * total) / doubledRanks.length;
-  const distance = Math.abs(observed - mean) - 1e-9;
-  let extreme = 0;
   let all = 0;
-  counts.forEach((count, s) => {
-    all += count;
-    if (Math.abs(s - mean) >= distance) extreme += count;
-  });
-  return Math.min(1, extreme / all);
+  counts.forEach((count) => (all += count));
+  return (observed) => {
+    const distance = Math.abs(observed - mean) - 1e-9;
+    let extreme = 0;
+    counts.forEach((count, s) => {
+      if (Math.abs(s - mean) >= distance) extreme += count;
+    });
+    return Math.min(1, extreme / all);
+  };
 }
 
 /** The normal approximation, with the variance corrected for ties and a continuity correction of ½. */
