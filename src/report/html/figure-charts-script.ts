@@ -21,28 +21,37 @@ export const FIGURE_CHARTS_SCRIPT = String.raw`(function () {
     var xs = [];
     spec.series.forEach(function (s) { s.points.forEach(function (p) { if (xs.indexOf(p.x) < 0) xs.push(p.x); }); });
     xs.sort(function (a, b) { return a - b; });
-    var top = 0;
-    spec.series.forEach(function (s) { s.points.forEach(function (p) { if (p.y != null) top = Math.max(top, p.y + (p.pm || 0)); }); });
+    // From 0 (or below it: a VIP that moved before the inject returned is negative) to above every bar.
+    var top = 0, bottom = 0;
+    spec.series.forEach(function (s) { s.points.forEach(function (p) {
+      if (p.y == null) return;
+      top = Math.max(top, p.y + (p.pm || 0));
+      bottom = Math.min(bottom, p.y - (p.pm || 0));
+    }); });
     if (spec.hline) top = Math.max(top, spec.hline.y);
     top = top > 0 ? top * 1.1 : 1;
+    bottom = bottom < 0 ? bottom * 1.1 : 0;
     var data = [xs].concat(spec.series.map(function (s) {
       return xs.map(function (x) {
         var p = s.points.filter(function (q) { return q.x === x; })[0];
-        // A run that did not measure the figure sits at the top, drawn as a cross.
-        return p ? (p.y == null ? top : p.y) : null;
+        // A run that did not measure the figure has no point; draw() puts a cross at the top.
+        return p && p.y != null ? p.y : null;
       });
     }));
     var ticks = spec.xTicks || null;
     function draw(u) {
-      var c = u.ctx;
+      var c = u.ctx, b = u.bbox;
       c.save();
+      c.beginPath();
+      c.rect(b.left, b.top, b.width, b.height);
+      c.clip();
       c.lineWidth = pr();
       spec.series.forEach(function (s) {
         c.strokeStyle = s.color;
         s.points.forEach(function (p) {
           var x = u.valToPos(p.x, "x", true);
           if (p.y == null) {
-            var yt = u.valToPos(top, "y", true), d = 4 * pr();
+            var yt = u.valToPos(top, "y", true) + 5 * pr(), d = 4 * pr();
             c.beginPath(); c.moveTo(x - d, yt - d); c.lineTo(x + d, yt + d); c.moveTo(x + d, yt - d); c.lineTo(x - d, yt + d); c.stroke();
             return;
           }
@@ -52,7 +61,7 @@ export const FIGURE_CHARTS_SCRIPT = String.raw`(function () {
         });
       });
       if (spec.hline) {
-        var y = Math.round(u.valToPos(spec.hline.y, "y", true)) + 0.5, b = u.bbox;
+        var y = Math.round(u.valToPos(spec.hline.y, "y", true)) + 0.5;
         c.strokeStyle = "#cf222e";
         c.setLineDash([6 * pr(), 4 * pr()]);
         c.beginPath(); c.moveTo(b.left, y); c.lineTo(b.left + b.width, y); c.stroke();
@@ -67,7 +76,7 @@ export const FIGURE_CHARTS_SCRIPT = String.raw`(function () {
       title: spec.title,
       width: width(div),
       height: 260,
-      scales: { x: { time: false, range: function (u, min, max) { return min === max ? [min - 1, max + 1] : [min - (max - min) * 0.03, max + (max - min) * 0.03]; } }, y: { range: [0, top] } },
+      scales: { x: { time: false, range: function (u, min, max) { return min === max ? [min - 1, max + 1] : [min - (max - min) * 0.03, max + (max - min) * 0.03]; } }, y: { range: [bottom, top] } },
       axes: [
         { label: spec.xLabel, values: function (u, splits) { return splits.map(function (v) {
           if (!ticks) return Number.isInteger(v) ? String(v) : "";
