@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { iterationReport } from "../../../test/helpers/iteration-report.js";
 import type { Budgets } from "../../model/scenario.js";
 import { aggregateReport, type IterationRun } from "./aggregate-report.js";
+import { repeatMarkdown } from "./repeat-markdown.js";
 
 const runsOf = (outages: Array<number | null>): IterationRun[] =>
   outages.map((ms, i) => ({ iteration: i + 1, report: iterationReport(ms, 2 + i), dir: `iteration-${String(i + 1).padStart(2, "0")}`, failbackWaitMs: i === 0 ? null : 400 + i }));
@@ -66,5 +67,18 @@ describe("aggregateReport", () => {
     expect(report.verdict).toBe("fail");
     expect(report.error).toEqual({ code: "VIPDRILL_NOT_BACK", message: "the VIP did not come back" });
     expect(report.repeat).toMatchObject({ requested: 5, completed: 1 });
+  });
+});
+
+describe("repeatMarkdown", () => {
+  it("tables each figure's distribution for summary.md, and is empty for a single run", () => {
+    const runs = runsOf([3000, 3400, 2700]);
+    const md = repeatMarkdown(aggregateReport({ runs, budgets: budgets(), requested: 3, wallMs: 1 }));
+    expect(md).toContain("### 3 of 3 iterations");
+    expect(md).toContain("| figure | n | min | p50 | p90 | p95 | max |");
+    const failover = md.split("\n").find((l) => l.startsWith("| failover |"))!;
+    expect(failover.split(" | ")).toHaveLength(7);
+    expect(failover).toMatch(/^\| failover \| 3 \| 2\.\d{3} s ± [\d.]+ ms \| 3\.\d{3} s ± /);
+    expect(repeatMarkdown(runs[0]!.report)).toBe("");
   });
 });
