@@ -12,6 +12,7 @@ import { readHistory } from "../report/history/history-file.js";
 import { sideOfHistory } from "../report/history/history-side.js";
 import { screenFor } from "../report/terminal.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { wholeNumberOption } from "./whole-number-option.js";
 
 /** What commander hands `compare`. */
 export interface CompareFlags {
@@ -30,7 +31,7 @@ export async function compareCommand(basePath: string, newPath: string, flags: C
   // Every argument is checked before a file is read.
   const maxRegression = flags.maxRegression === undefined ? undefined : parseMaxRegression(flags.maxRegression);
   const figures = flags.figures === undefined ? undefined : parseFigures(flags.figures);
-  const last = flags.last === undefined ? undefined : wholeNumber("--last", flags.last);
+  const last = flags.last === undefined ? undefined : wholeNumberOption("--last", flags.last);
   const reportSide = async (path: string): Promise<CompareSide | undefined> => (isHistory(path) ? undefined : sideOfReport(await readReport(path)));
   const reports = await Promise.all([reportSide(basePath), reportSide(newPath)]);
   const known = reports.find((s) => s !== undefined)?.scenario;
@@ -51,9 +52,4 @@ export function parseFigures(text: string): RunFigureKey[] {
     if (key === undefined) throw new UsageError("VIPDRILL_USAGE", `--figures: expected figures among ${RUN_FIGURE_KEYS.join(", ")}, got ${JSON.stringify(name.trim())}`);
     return key;
   });
-}
-
-export function wholeNumber(option: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError("VIPDRILL_USAGE", `${option}: expected a whole number from 1, got ${JSON.stringify(text)}`);
-  return Number(text);
 }

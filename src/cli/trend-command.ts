@@ -6,8 +6,8 @@ import { evaluateGate, parseGate } from "../report/history/trend-gate.js";
 import { trendHtml } from "../report/history/trend-html.js";
 import { runsByScenario, trendColumns, trendRows } from "../report/history/trend-table.js";
 import { screenFor } from "../report/terminal.js";
-import { wholeNumber } from "./compare-command.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
+import { wholeNumberOption } from "./whole-number-option.js";
 
 /** What commander hands `trend`. */
 export interface TrendFlags {
@@ -20,7 +20,7 @@ export interface TrendFlags {
 export async function trendCommand(file: string, flags: TrendFlags): Promise<ExitCode> {
   // Every gate parses before the file is read.
   const gates = (flags.gate ?? []).map(parseGate);
-  const last = flags.last === undefined ? undefined : wholeNumber("--last", flags.last);
+  const last = flags.last === undefined ? undefined : wholeNumberOption("--last", flags.last);
   const records = await readHistory(file);
   const scenarios = runsByScenario(records, flags.scenario, last);
   if (scenarios.size === 0) {
