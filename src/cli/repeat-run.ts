@@ -87,7 +87,9 @@ export async function drillRepeated(
     writing = writeReportFiles(measured.report, join(runDir, dir));
     // Awaited before the next drill or the run's report; handled now so a failed write waits for that await.
     writing.catch(() => undefined);
-    const run = { iteration: k, report: measured.report, dir, failbackWaitMs: waitMs };
+    // The run's report keeps the first iteration's timeline only: a thousand iterations' timelines would not fit.
+    const report = k === 1 ? measured.report : { ...measured.report, timeline: [] };
+    const run = { iteration: k, report, dir, failbackWaitMs: waitMs };
     runs.push(run);
     const code = drill.exitCode(measured);
     process.stdout.write(`${iterationLine(repeatIteration(run), times, screen)} (${join(runDir, dir)}/)\n`);
