@@ -162,7 +162,8 @@ export function keepalivedFailoverWindow(t: KeepalivedTimings, fault: BalancerFa
       if (!h) return null;
       const falls = serverFalls(h);
       const marked = `HAProxy marks the server DOWN after ${span(falls.lo, falls.hi)} (a check within inter ${sec(h.interMs)}, then fall − 1 = ${h.fall - 1} more every fastinter ${sec(h.fastInterMs)})`;
-      if (h.redispatch) return windowOf(ZERO, source, [marked, "until then a refused connection to it is retried on another server (retries, option redispatch): 0 failed probes expected"]);
+      // Requests already on the server when it stops are cut all the same (a reset or two): no window of outage, though.
+      if (h.redispatch) return windowOf(ZERO, source, [marked, "until then a refused connection to it is retried on another server (retries, option redispatch): no outage expected, only requests already on it are cut"]);
       return windowOf(falls, source, [marked, "until then connections sent to it fail (no option redispatch)"]);
     }
   }

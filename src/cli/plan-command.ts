@@ -5,6 +5,8 @@ import { Timeline } from "../model/timeline.js";
 import { renderCommand, type Command } from "../model/command.js";
 import { deadManCommands } from "../faults/dead-man.js";
 import { runtimeClientArgv } from "../host-tools/haproxy-runtime.js";
+import { plannedConfigPaths } from "../host-tools/balancer-config.js";
+import { planPredictionLines } from "../engine/predict.js";
 import { prepareFault } from "../faults/fault-controller.js";
 import { formatDurationMs } from "../analysis/format.js";
 import { describePercentileLimits } from "../analysis/percentile-budgets.js";
@@ -84,6 +86,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
     for (const host of topology.hosts) lines.push(`  ${host.id} ${host.address} (${host.roles.join(", ")}): ${sshLine(inventory, host.id)}`);
     lines.push("  every host is connected to and checked (preflight) before anything is done; the run asks for confirmation (--yes in CI)");
   }
+  for (const lb of hostsWithRole(topology.hosts, "load-balancer")) lines.push(`  ${lb.id}: ${plannedConfigPaths(lb, topology)}`);
   lines.push(
     `probes: GET https://${endpoint.vip}:${endpoint.port}${probes.path} (SNI/Host ${endpoint.dns}) every ${formatDurationMs(probes.intervalMs)}, ` +
       `fresh TCP+TLS each, timeout ${formatDurationMs(probes.timeoutMs)}, expect ${probes.expect}` +
@@ -106,7 +109,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
     steps.push({ step, host, action, command });
     lines.push(`${step++}. [${host}] ${action}: ${command}`);
   };
-  lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(runtimeClientArgv("socat", topology.haproxy.socket))} <<< "show stat" (here and below: \`nc -U\` or python3 instead on a balancer without socat); ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
+  lines.push(`${step++}. readiness (read-only): /healthz of each control plane; on load balancers ${argvLine(runtimeClientArgv("socat", topology.haproxy.socketGiven ? topology.haproxy.socket : "SOCKET"))} <<< "show stat"${topology.haproxy.socketGiven ? "" : " (SOCKET: each one's, above)"} (here and below: \`nc -U\` or python3 instead on a balancer without socat); ip -o -4 addr show / ip -o link show on ${candidates.map((c) => c.id).join(", ")}`);
   for (const host of candidates) at(host.id, "observe", `${argvLine(MONITOR)} (streamed until the end)`);
   for (const host of hostsWithRole(topology.hosts, "load-balancer")) {
     at(
@@ -162,6 +165,7 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
       (b.failedProbes !== undefined ? `, failed probes ≤ ${b.failedProbes}` : "") +
       `, errors after recovery ≤ ${b.errorsAfterRecovery}, VIP move: ${b.vipMove}, split brain: ${b.splitBrain}`,
   );
+  lines.push(...planPredictionLines(scenario, topology));
   lines.push(
     topology.kind === "lab"
       ? "On error or Ctrl-C the fault is restored and the lab torn down."

@@ -216,7 +216,7 @@ async function runOnInventory(scenarios: Scenario[], file: string, options: RunO
       throw new LabError("VIPDRILL_NO_VIP_INTERFACE", `${badInterfaces.join("; ")}: fix vipInterface in ${inventory.file}; nothing was done`);
     }
     if (options.preflight ?? true) {
-      const result = await runPreflight(topology, { signal: safety.signal });
+      const result = await runPreflight(topology, { signal: safety.signal, scenarios });
       process.stderr.write(`${renderPreflight(result, { color: colorLevel(process.stderr) > 0 })}\n`);
       if (preflightFailed(result)) {
         throw new LabError("VIPDRILL_PREFLIGHT_FAILED", `preflight failed on inventory "${inventory.name}": fix what is marked ✗, or pass --skip-preflight to drill anyway; nothing was done`);

@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   VIPDRILL_NOT_HEALTHY: { exit: "lab", summary: "the endpoint or its backends did not become healthy" },
   VIPDRILL_NOT_BACK: { exit: "lab", summary: "between repeats, the VIP did not come back to where the first iteration started" },
   VIPDRILL_NO_VIP_INTERFACE: { exit: "lab", summary: "a vipInterface the host does not have" },
+  VIPDRILL_HAPROXY_SOCKET: { exit: "lab", summary: "a balancer's HAProxy runtime socket that waiting cannot make usable: none at admin level, no such socket, permission denied" },
   VIPDRILL_PREFLIGHT_FAILED: { exit: "lab", summary: "a preflight check failed before an inventory run" },
   VIPDRILL_HOSTS_UNREACHABLE: { exit: "lab", summary: "inventory hosts that cannot be used" },
   VIPDRILL_RUNTIME_CLIENT: { exit: "lab", summary: "a load balancer could not be asked for a client of HAProxy's runtime API" },

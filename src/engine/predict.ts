@@ -1,9 +1,10 @@
 import { keepalivedFailbackWindow, keepalivedFailoverWindow, keepalivedNoFailover, type BalancerFault } from "../analysis/keepalived-window.js";
+import { formatSpanMs } from "../analysis/format.js";
 import { kubeVipFailoverWindow, type LeaderLoss } from "../analysis/kube-vip-window.js";
 import { timingsWithMaster, type KeepalivedTimings } from "../model/keepalived.js";
 import { vipCandidateHosts, type Topology } from "../model/host.js";
 import type { PredictedWindow } from "../model/prediction.js";
-import type { FaultSpec } from "../model/scenario.js";
+import type { FaultSpec, Scenario } from "../model/scenario.js";
 
 /**
  * How a fault on kube-vip's leader makes it stop leading: a lost link or node lets the Lease expire;
@@ -94,4 +95,52 @@ export function predictFailback(fault: FaultSpec, topology: Topology, holdMs: nu
 export function predictNoFailover(fault: FaultSpec, topology: Topology, master?: string): string | null {
   const balancers = balancerSetup(fault, topology, master);
   return balancers ? keepalivedNoFailover(balancers.timings, balancers.fault) : null;
+}
+
+/** The runbook's failover budget, where no scenario says otherwise. */
+export const RUNBOOK_FAILOVER_BUDGET_MS = 5_000;
+
+const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(2))} s`;
+
+/** "link-down on vip-owner", "service-stop haproxy on vip-owner". */
+export const faultWords = (fault: FaultSpec): string => `${fault.type}${fault.type === "service-stop" ? ` ${fault.service}` : ""} on ${fault.target}`;
+
+export interface PredictionJudgement {
+  /** The window as a whole: the best case already misses the budget, or nothing fails over while clients fail. */
+  cannotMeet: boolean;
+  /** Part of the window lies beyond the budget (a plan warns). */
+  mayMiss: boolean;
+  text: string;
+}
+
+/** The fault's predicted failover set against a failover budget, in one line; null where nothing is predicted. */
+export function judgePrediction(fault: FaultSpec, budgetMs: number, topology: Topology, master?: string): PredictionJudgement | null {
+  const what = faultWords(fault);
+  const budget = `budget ${seconds(budgetMs)}`;
+  const none = predictNoFailover(fault, topology, master);
+  if (none !== null) return { cannotMeet: true, mayMiss: true, text: `${what}: ${none}; ${budget}` };
+  const window = predictFailover(fault, topology, master);
+  if (window === null) return null;
+  if (window.toMs === 0) return { cannotMeet: false, mayMiss: false, text: `${what}: no failover, no outage expected (${window.source})` };
+  const span = `${what} fails over in ${formatSpanMs(window.fromMs, window.toMs)} by ${window.source}`;
+  if (window.fromMs > budgetMs) return { cannotMeet: true, mayMiss: true, text: `${span}; ${budget}: never within it` };
+  if (window.toMs > budgetMs) return { cannotMeet: false, mayMiss: true, text: `${span}; ${budget}: within it only at best` };
+  return { cannotMeet: false, mayMiss: false, text: `${span}, within the ${budget}` };
+}
+
+/**
+ * What a plan says of the windows, contacting nobody: the failover against the scenario's budget
+ * (a warning where part of it lies beyond) and the VIP's move back; for an inventory whose
+ * configuration is read only at preflight, that it will be.
+ */
+export function planPredictionLines(scenario: Scenario, topology: Topology): string[] {
+  if (topology.vipManager === "keepalived" && !topology.keepalived) {
+    return ["predicted windows: from each balancer's keepalived.conf and haproxy.cfg, read at preflight (a plan contacts nobody)"];
+  }
+  const budgetMs = scenario.budgets.failoverMs ?? RUNBOOK_FAILOVER_BUDGET_MS;
+  const judged = judgePrediction(scenario.fault, budgetMs, topology);
+  const lines = judged === null ? [] : [`${judged.mayMiss ? "warning" : "predicted"}: ${judged.text}`];
+  const back = predictFailback(scenario.fault, topology, scenario.holdMs);
+  if (back !== null) lines.push(`predicted: the VIP moves back ${formatSpanMs(back.fromMs, back.toMs)} after the restore (${back.source})`);
+  return lines;
 }

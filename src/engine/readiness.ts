@@ -1,6 +1,6 @@
 import { sleep } from "../common/clock.js";
 import { AbortedError, LabError } from "../common/errors.js";
-import { parseShowStat, runtimeCommand } from "../host-tools/haproxy-runtime.js";
+import { parseShowStat, runtimeCall } from "../host-tools/haproxy-runtime.js";
 import { linkCarries, parseIpMonitorLine } from "../host-tools/ip-monitor.js";
 import { probeOnce } from "../probes/https-probe.js";
 import { readLease } from "../host-tools/lease-client.js";
@@ -49,12 +49,12 @@ export async function readinessGaps(topology: Topology, holdersNow?: readonly st
       if (r.outcome !== "ok") gaps.push(`${host.id} apiserver ${r.outcome}`);
     }
     if (host.roles.includes("load-balancer")) {
-      const command = await runtimeCommand(host, topology, "show stat");
-      if (typeof command === "string") {
-        gaps.push(`${host.id} ${command}`);
+      // A socket waiting cannot fix (none at admin level, no such socket, permission denied) throws at once.
+      const stat = await runtimeCall(host, topology, "show stat", { timeoutMs: 3000 });
+      if (typeof stat === "string") {
+        gaps.push(`${host.id} ${stat}`);
         return;
       }
-      const stat = await host.transport.exec(command.argv, { stdin: command.stdin ?? "", timeoutMs: 3000 });
       const down = parseShowStat(stat.stdout)
         .filter((row) => row.backend === topology.haproxy.backend && row.server !== "BACKEND" && row.status !== "UP")
         .map((row) => `${row.server}=${row.status}`);

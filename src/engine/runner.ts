@@ -10,6 +10,7 @@ import { renderCommand } from "../model/command.js";
 import { guardBlastRadius } from "./blast-radius.js";
 import { predictFailback, predictFailover } from "./predict.js";
 import { readKubeVipTimings } from "../host-tools/kube-vip-manifest.js";
+import { readBalancerTimings } from "../host-tools/balancer-timings.js";
 import type { PredictedWindow } from "../model/prediction.js";
 import { FRESH_STREAM, KEEPALIVE_STREAM, type PhaseName, type Timeline } from "../model/timeline.js";
 
@@ -71,6 +72,17 @@ export function drillRecordOf(outcome: DrillOutcome): {
 }
 
 /** kube-vip's timings where the topology does not know them yet (an inventory): read from a control plane's manifest. */
+/** Keepalived's and HAProxy's timers where the topology does not know them yet (an inventory): read from each balancer's configuration. */
+async function withBalancerTimings(topology: Topology, note: (message: string) => void): Promise<Topology> {
+  if (topology.vipManager !== "keepalived" || topology.keepalived) return topology;
+  const setup = await readBalancerTimings(topology).catch((error: unknown) => errorMessage(error));
+  if (typeof setup === "string") {
+    note(`no predicted window: ${setup}`);
+    return topology;
+  }
+  return { ...topology, keepalived: setup };
+}
+
 async function withKubeVipTimings(topology: Topology): Promise<Topology> {
   const setup = topology.kubeVip;
   if (!setup || setup.timings) return topology;
@@ -208,7 +220,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     remeasure();
     await Promise.all(remeasures);
   }
-  const configured = await withKubeVipTimings(topology);
+  const configured = await withKubeVipTimings(await withBalancerTimings(topology, (message) => timeline.append({ type: "note", atMs: clock.nowMs(), message })));
   return {
     targets,
     fault,

@@ -2,7 +2,7 @@ import type { FaultSpec } from "../model/scenario.js";
 import { hostsWithRole, type Host } from "../model/host.js";
 import { exec } from "../model/command.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
-import { runtimeClient, runtimeClientArgv, serversState } from "../host-tools/haproxy-runtime.js";
+import { runtimeClient, runtimeClientArgv, runtimeSocket, serversState } from "../host-tools/haproxy-runtime.js";
 
 const FORCED_MAINT = 0x01;
 const FORCED_DRAIN = 0x08;
@@ -38,7 +38,9 @@ export const backendDrain: FaultDefinition<Extract<FaultSpec, { type: "backend-d
         // The client this balancer has. Where it cannot be asked (a plan touches no host) or has none,
         // socat stands in: the precheck, which asks again, then refuses the fault with the reason.
         const client = (await runtimeClient(lb).catch(() => undefined)) ?? "socat";
-        const send = (line: string) => exec(runtimeClientArgv(client, topology.haproxy.socket), `${line}\n`);
+        // Its own socket; a plan, which asks no host, shows the one the inventory gives.
+        const socket = (await runtimeSocket(lb, topology).catch(() => undefined))?.path ?? lb.haproxySocket ?? topology.haproxy.socket;
+        const send = (line: string) => exec(runtimeClientArgv(client, socket), `${line}\n`);
         return {
           host: lb,
           inject: servers.map((s) => send(`set server ${backend}/${s} state ${spec.state}`)),

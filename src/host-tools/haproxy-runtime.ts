@@ -1,5 +1,6 @@
 import { LabError } from "../common/errors.js";
-import type { ExecTransport, Host, Topology } from "../model/host.js";
+import type { ExecResult, ExecTransport, Host, Topology } from "../model/host.js";
+import { balancerConfig, givenSocket, type FoundPath } from "./balancer-config.js";
 import { exec, type ExecCommand } from "../model/command.js";
 
 /**
@@ -52,11 +53,51 @@ export function runtimeClient(host: Host): Promise<RuntimeClient | undefined> {
   return found;
 }
 
+/** HAProxy's runtime socket on this host and how it was found; a LabError when none will do (none at admin level, an unreadable configuration). */
+export async function runtimeSocket(host: Host, topology: Topology): Promise<FoundPath> {
+  const given = givenSocket(host, topology);
+  if (given) return given;
+  const { socket } = await balancerConfig(host, topology);
+  if ("error" in socket) throw new LabError("VIPDRILL_HAPROXY_SOCKET", `${host.id}: ${socket.error}`);
+  return socket;
+}
+
 /** The runtime API command (the line on stdin) on this host, or why the host cannot send one (without its id). */
 export async function runtimeCommand(host: Host, topology: Topology, line: string): Promise<ExecCommand | string> {
+  const socket = await runtimeSocket(host, topology);
   const client = await runtimeClient(host);
-  if (!client) return `no socat, nc -U (OpenBSD netcat or ncat) or python3 to reach HAProxy's runtime API at ${topology.haproxy.socket}; install socat`;
-  return exec(runtimeClientArgv(client, topology.haproxy.socket), `${line}\n`);
+  if (!client) return `no socat, nc -U (OpenBSD netcat or ncat) or python3 to reach HAProxy's runtime API at ${socket.path}; install socat`;
+  return exec(runtimeClientArgv(client, socket.path), `${line}\n`);
+}
+
+/**
+ * Why a runtime API call failed in a way waiting cannot fix, or undefined: permission denied (by the
+ * socket's mode, or HAProxy refusing a command above the socket's level), or no such socket on a
+ * real host (in a lab still booting, HAProxy may not have made it yet).
+ */
+export function lastingSocketFailure(result: ExecResult, topology: Topology): string | undefined {
+  const text = `${result.stderr}\n${result.stdout}`;
+  if (/Permission denied|EACCES|Errno 13\b/.test(text)) return "permission denied";
+  if (topology.kind === "inventory" && /No such file or directory|ENOENT|Errno 2\b/.test(text)) return "no such socket";
+  return undefined;
+}
+
+/**
+ * Send one line to HAProxy's runtime API on this host. A failure waiting cannot fix throws a
+ * LabError naming the host, the socket and how it was found; one it may (HAProxy restarting) is a
+ * result; a host without a client is the reason, as a string.
+ */
+export async function runtimeCall(host: Host, topology: Topology, line: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult | string> {
+  const socket = await runtimeSocket(host, topology);
+  const command = await runtimeCommand(host, topology, line);
+  if (typeof command === "string") return command;
+  const result = await host.transport.exec(command.argv, { ...options, stdin: command.stdin ?? "" });
+  const lasting = lastingSocketFailure(result, topology);
+  if (lasting) {
+    const fix = socket.how.startsWith("inventory") ? "fix it in the inventory" : "set hosts[].haproxySocket in the inventory, or fix the stats socket line";
+    throw new LabError("VIPDRILL_HAPROXY_SOCKET", `${host.id}: HAProxy's runtime socket ${socket.path} (${socket.how}): ${lasting}, which waiting cannot fix: ${fix}`);
+  }
+  return result;
 }
 
 export interface ServerState {
@@ -85,9 +126,8 @@ export function parseServersState(text: string): ServerState[] {
 }
 
 export async function serversState(host: Host, topology: Topology): Promise<ServerState[] | string> {
-  const command = await runtimeCommand(host, topology, `show servers state ${topology.haproxy.backend}`);
-  if (typeof command === "string") return `${host.id}: ${command}`;
-  const result = await host.transport.exec(command.argv, { stdin: command.stdin ?? "", timeoutMs: 10_000 });
+  const result = await runtimeCall(host, topology, `show servers state ${topology.haproxy.backend}`, { timeoutMs: 10_000 });
+  if (typeof result === "string") return `${host.id}: ${result}`;
   if (result.exitCode !== 0) return `runtime API on ${host.id} unavailable (${result.stderr.trim() || `exit ${result.exitCode}`})`;
   return parseServersState(result.stdout);
 }

@@ -63,6 +63,11 @@ export function crossCheck(value: unknown, report: Report): void {
     roles(h).forEach((role, j) => {
       if (roles(h).indexOf(role) < j) report(["hosts", i, "roles", j], `expected each role once, got ${describeInput(role)} again`);
     });
+    for (const key of ["haproxySocket", "keepalivedConf"] as const) {
+      if (h[key] !== undefined && roles(h).length > 0 && !roles(h).includes("load-balancer")) {
+        report(["hosts", i, key], `expected no ${key} on a host that is not a load balancer, got ${describeInput(h[key])}`);
+      }
+    }
     if (h.haproxyServer !== undefined && roles(h).length > 0 && !roles(h).includes("control-plane")) {
       report(["hosts", i, "haproxyServer"], `expected no haproxyServer on a host that is not a control plane, got ${describeInput(h.haproxyServer)}`);
     }

@@ -15,7 +15,7 @@ const INTERFACE_PATTERN = /^[a-zA-Z0-9_.:@-]{1,15}$/;
 const DNS_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 const DNS_NAME = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
 
-const HAPROXY_DEFAULTS = { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" } as const;
+export const HAPROXY_DEFAULTS = { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers" } as const;
 const DEFAULT_API_PORT = 6443;
 
 const port = wholeNumber("a port from 1 to 65535", 1, 65535);
@@ -83,6 +83,9 @@ const serviceOverride = strict({
     .describe("argv that exits 0 while it runs; default systemctl is-active --quiet NAME, or pgrep -x NAME when stop/start are not systemctl"),
 });
 
+/** An absolute path on a host (no NUL). */
+const absolutePath = (what: string) => z.string({ error: expected(what) }).regex(/^\/[^\0]*$/, { error: expected(what) });
+
 const hostInput = strict({
   id: hostId(HOST_ID_HELP).describe("how scenarios and reports name the host (cp-1, lb-1, …)"),
   address: address.describe("where to reach it over SSH: IPv4 address or DNS name"),
@@ -108,6 +111,12 @@ const hostInput = strict({
     .regex(/^[A-Za-z0-9_.:-]+$/, { error: expected("an HAProxy server name such as master-1") })
     .optional()
     .describe("control planes: this host's server name in the HAProxy backend; default its id"),
+  haproxySocket: absolutePath("an absolute path on this load balancer such as /var/lib/haproxy/stats")
+    .optional()
+    .describe("load balancers: HAProxy's runtime API socket here (admin level); default: the admin-level stats socket of the configuration the running HAProxy reads"),
+  keepalivedConf: absolutePath("an absolute path on this load balancer such as /etc/keepalived/keepalived.conf")
+    .optional()
+    .describe("load balancers: the keepalived.conf read here; default: the running Keepalived's -f, else /etc/keepalived/keepalived.conf"),
   nodeName: z
     .string({ error: expected("a Kubernetes node name such as master-1.example.org") })
     .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, { error: expected("a Kubernetes node name such as master-1.example.org") })
@@ -179,11 +188,9 @@ export const inventoryInput = strict({
   }).describe("the API endpoint the drill probes"),
   ssh: sshInput.prefault({}).describe("SSH settings for every host; hosts and jump hosts override them in their own ssh"),
   haproxy: strict({
-    socket: z
-      .string({ error: expected("an absolute path on the load balancers such as /run/haproxy/admin.sock") })
-      .regex(/^\//, { error: expected("an absolute path on the load balancers such as /run/haproxy/admin.sock") })
-      .prefault(HAPROXY_DEFAULTS.socket)
-      .describe("HAProxy's runtime API socket on the load balancers"),
+    socket: absolutePath("an absolute path on the load balancers such as /run/haproxy/admin.sock")
+      .optional()
+      .describe(`HAProxy's runtime API socket on every load balancer (a host's haproxySocket overrides it); default: each one's admin-level stats socket from the configuration its running HAProxy reads, else ${HAPROXY_DEFAULTS.socket}`),
     backend: z
       .string({ error: expected("an HAProxy backend name such as kube-apiservers") })
       .regex(/^[A-Za-z0-9_.:-]+$/, { error: expected("an HAProxy backend name such as kube-apiservers") })

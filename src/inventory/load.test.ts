@@ -109,7 +109,7 @@ hosts:
     const top = { user: "ops", sudo: true, identityFile: `${HOME}/.ssh/id_ed25519`, knownHostsFile: join(process.cwd(), "known_hosts"), agent: false };
     expect(inventory.name).toBe("prod-eu");
     expect(inventory.endpoint).toEqual({ vip: "192.0.2.10", port: 8443, dns: "api.example.org", caFile: join(process.cwd(), "pki", "ca.crt"), insecure: false });
-    expect(inventory.haproxy).toEqual({ socket: "/var/run/haproxy.sock", backend: "apiservers" });
+    expect(inventory.haproxy).toEqual({ socket: "/var/run/haproxy.sock", backend: "apiservers", socketGiven: "inventory" });
     expect(inventory.jumpHosts).toEqual([
       // root by its own ssh, so no sudo.
       { id: "bastion", address: "bastion.example.org", ssh: ssh({ ...top, user: "root", sudo: false, identityFile: `${HOME}/.ssh/bastion`, connectTimeoutMs: 5000, commandTimeoutMs: 60_000 }) },
@@ -181,6 +181,19 @@ hosts:
     expect(inventory.hosts[4]!.ssh.identityFile).toBeUndefined();
   });
 
+  it("a balancer may say where its HAProxy socket and keepalived.conf are; one socket for all is marked as given", () => {
+    const inventory = parse(
+      `${HEAD}haproxy: { socket: /run/haproxy/admin.sock }\nhosts:\n` +
+        "  - { id: lb-1, address: 192.0.2.11, roles: [load-balancer], vipInterface: eth0, haproxySocket: /var/lib/haproxy/stats, keepalivedConf: /etc/keepalived/vip.conf }\n" +
+        "  - { id: lb-2, address: 192.0.2.12, roles: [load-balancer], vipInterface: eth0 }\n",
+    );
+    expect(inventory.haproxy).toEqual({ socket: "/run/haproxy/admin.sock", backend: "kube-apiservers", socketGiven: "inventory" });
+    expect(inventory.hosts.map((h) => [h.id, h.haproxySocket, h.keepalivedConf])).toEqual([
+      ["lb-1", "/var/lib/haproxy/stats", "/etc/keepalived/vip.conf"],
+      ["lb-2", undefined, undefined],
+    ]);
+  });
+
   it("the committed JSON Schema is the one the zod schema generates (npm run schema)", async () => {
     expect(await readFile(join(packageRoot(), "inventories", "inventory.schema.json"), "utf8")).toBe(inventoryJsonSchema());
   });
@@ -189,7 +202,7 @@ hosts:
 describe("bad inventories: one line each, file:line: path: expected …, got …", () => {
   it("an unknown key names the keys there are", () => {
     expect(refused(`${HEAD}hosts:\n  - { id: cp-1, address: 192.0.2.21, roles: [control-plane], vipInterface: eth0, vipInterfce: eth1 }\n`)).toBe(
-      'staging.yaml:3: hosts[0].vipInterfce: unknown key "vipInterfce" (expected one of: "id", "address", "roles", "labels", "vipInterface", "haproxyServer", "nodeName", "ssh", "services")',
+      'staging.yaml:3: hosts[0].vipInterfce: unknown key "vipInterfce" (expected one of: "id", "address", "roles", "labels", "vipInterface", "haproxyServer", "haproxySocket", "keepalivedConf", "nodeName", "ssh", "services")',
     );
     expect(refused(`${HEAD}ssh:\n  user: ops\n  sudoo: true\nhosts:\n  - ${CP}\n`)).toBe(
       'staging.yaml:4: ssh.sudoo: unknown key "sudoo" (expected one of: "user", "port", "identityFile", "knownHostsFile", "agent", "sudo", "jump", "connectTimeout", "commandTimeout")',
@@ -205,6 +218,15 @@ describe("bad inventories: one line each, file:line: path: expected …, got …
     );
     expect(refused(`${HEAD}hosts:\n  - { id: cp-1, address: 192.0.2.21, roles: [control-plane], vipInterface: eth0/1 }\n`)).toBe(
       'staging.yaml:3: hosts[0].vipInterface: expected an interface name such as eth0, got "eth0/1"',
+    );
+  });
+
+  it("a daemon's path on a host that is no load balancer, or a relative one", () => {
+    expect(refused(`${HEAD}hosts:\n  - { id: lb-1, address: 192.0.2.11, roles: [load-balancer], vipInterface: eth0 }\n  - { id: cp-1, address: 192.0.2.21, roles: [control-plane], haproxySocket: /run/haproxy/admin.sock }\n`)).toBe(
+      'staging.yaml:4: hosts[1].haproxySocket: expected no haproxySocket on a host that is not a load balancer, got "/run/haproxy/admin.sock"',
+    );
+    expect(refused(`${HEAD}hosts:\n  - { id: lb-1, address: 192.0.2.11, roles: [load-balancer], vipInterface: eth0, keepalivedConf: keepalived.conf }\n`)).toBe(
+      'staging.yaml:3: hosts[0].keepalivedConf: expected an absolute path on this load balancer such as /etc/keepalived/keepalived.conf, got "keepalived.conf"',
     );
   });
 

@@ -4,7 +4,7 @@
  */
 import { homedir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { inventoryInput, type SshInput } from "./input.js";
+import { HAPROXY_DEFAULTS, inventoryInput, type SshInput } from "./input.js";
 import type { Inventory, InventoryHost, JumpHost, ServiceOverride, SshSettings } from "./types.js";
 
 const SSH_DEFAULTS = {
@@ -49,6 +49,8 @@ export function inventorySchema(file: string, homeDir: string = homedir()) {
         ),
         ...((h.haproxyServer !== undefined || h.roles.includes("control-plane")) && { haproxyServer: h.haproxyServer ?? h.id }),
         ...(h.nodeName !== undefined && { nodeName: h.nodeName }),
+        ...(h.haproxySocket !== undefined && { haproxySocket: h.haproxySocket }),
+        ...(h.keepalivedConf !== undefined && { keepalivedConf: h.keepalivedConf }),
       }),
     );
     const jumpHosts = input.jumpHosts.map((j): JumpHost => ({ id: j.id, address: j.address, ssh: sshFor(j.id, j.ssh) }));
@@ -65,7 +67,7 @@ export function inventorySchema(file: string, homeDir: string = homedir()) {
         ...(endpoint.caFile !== undefined && { caFile: path(endpoint.caFile) }),
         insecure: endpoint.insecure,
       },
-      haproxy: { socket: input.haproxy.socket, backend: input.haproxy.backend },
+      haproxy: { socket: input.haproxy.socket ?? HAPROXY_DEFAULTS.socket, backend: input.haproxy.backend, ...(input.haproxy.socket !== undefined && { socketGiven: "inventory" as const }) },
       vipManager,
       ...(vipManager === "kube-vip" && {
         kubeVip: {

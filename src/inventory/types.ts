@@ -4,7 +4,7 @@
  * Paths (identityFile, knownHostsFile, caFile) are absolute: `~` expanded, relative ones resolved
  * against the inventory file's directory.
  */
-import type { Role, VipManager } from "../model/host.js";
+import type { Role, Topology, VipManager } from "../model/host.js";
 import type { KubeCredentials } from "../model/kube-vip.js";
 
 export interface SshSettings {
@@ -49,6 +49,10 @@ export interface InventoryHost {
   haproxyServer?: string;
   /** kube-vip: the Kubernetes node name (the Lease's holderIdentity). Default: its id. */
   nodeName?: string;
+  /** Load balancers: HAProxy's runtime socket here. Default: found from the running HAProxy. */
+  haproxySocket?: string;
+  /** Load balancers: the keepalived.conf read here. Default: found from the running Keepalived. */
+  keepalivedConf?: string;
 }
 
 /** kube-vip's settings (topology kube-vip). */
@@ -91,8 +95,12 @@ export interface Inventory {
   /** Default: the file name without extension. */
   name: string;
   endpoint: InventoryEndpoint;
-  /** HAProxy runtime API on the load balancers. Defaults: /run/haproxy/admin.sock, backend kube-apiservers. */
-  haproxy: { socket: string; backend: string };
+  /**
+   * HAProxy runtime API on the load balancers: backend default kube-apiservers; socketGiven
+   * "inventory" when the file sets one socket for all (else each balancer's is found from its
+   * running HAProxy, and `socket`, /run/haproxy/admin.sock, is the fallback).
+   */
+  haproxy: Topology["haproxy"];
   /** What holds the VIP. Default: kube-vip when no host is a load balancer. */
   vipManager: VipManager;
   /** Present with kube-vip. */

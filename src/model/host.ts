@@ -94,6 +94,10 @@ export interface Host {
   service(name: string): ServiceCommands;
   /** This control plane's server name in the HAProxy backend; its id when unset. */
   readonly haproxyServer?: string;
+  /** Load balancers: HAProxy's runtime socket here, when the inventory says (else found from the running HAProxy). */
+  readonly haproxySocket?: string;
+  /** Load balancers: Keepalived's configuration file here, when the inventory says (else found from the running Keepalived). */
+  readonly keepalivedConf?: string;
   /** The Kubernetes node name (kube-vip's Lease holderIdentity); its id when unset. */
   readonly nodeName?: string;
 }
@@ -133,8 +137,12 @@ export interface Topology {
   readonly keepalived?: KeepalivedSetup;
   /** A stand-in plays a part of the system under test (the lab's apiserver, kube-vip, kubelet): named in reports. */
   readonly standIns?: readonly string[];
-  /** HAProxy runtime API socket and backend name on load balancers. */
-  readonly haproxy: { socket: string; backend: string };
+  /**
+   * HAProxy's runtime API socket and backend name on load balancers. `socketGiven`: the socket is
+   * set for every balancer (the inventory's haproxy.socket, the lab's template); otherwise each
+   * balancer's is found from its running HAProxy, `socket` being the fallback.
+   */
+  readonly haproxy: { socket: string; backend: string; socketGiven?: "inventory" | "lab" };
   /** Present only where nodes can be killed/paused (the docker lab). */
   readonly lifecycle?: NodeLifecycle;
   /** Close every host's transport (SSH connections). */

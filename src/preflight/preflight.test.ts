@@ -5,6 +5,7 @@ import { TransportError } from "../common/errors.js";
 import { AbortedError } from "../common/errors.js";
 import { makeLabCertificates, type LabCertificates } from "../targets/docker/lab-certs.js";
 import { systemctlService, type ExecResult, type Host, type Role, type Topology } from "../model/host.js";
+import type { Scenario } from "../model/scenario.js";
 import { canonicalIp } from "./checks/context.js";
 import { parseSubjectAltName } from "./checks/certificate-sans.js";
 import { preflightFailed, runCheck, runPreflight, PREFLIGHT_CHECKS, type PreflightCheck, type PreflightOptions } from "./preflight.js";
@@ -31,7 +32,8 @@ function fakeHost(id: string, roles: Role[], handler: Handler, address = "192.0.
       sharesClock: false,
       async exec(argv, options): Promise<ExecResult> {
         calls.push([...argv]);
-        const reply = handler(argv, options?.stdin) ?? { stderr: `${argv[0] ?? ""}: not faked`, exitCode: 127 };
+        // Unless the handler says otherwise, no Keepalived or HAProxy process runs: their default paths.
+        const reply = handler(argv, options?.stdin) ?? (argv[2]?.includes("/proc/[0-9]*") ? { stdout: "" } : { stderr: `${argv[0] ?? ""}: not faked`, exitCode: 127 });
         if (reply === "hang") return new Promise<ExecResult>(() => undefined);
         if (reply instanceof Error) throw reply;
         return { argv, exitCode: reply.exitCode ?? 0, signal: null, stdout: reply.stdout ?? "", stderr: reply.stderr ?? "", durationMs: 1, timedOut: false };
@@ -196,7 +198,7 @@ describe("vrrp-auth", () => {
     const lb2 = fakeHost("lb-2", ["load-balancer"], confHandler({ [conf]: "include conf.d/*.conf\n", "/etc/keepalived/conf.d/vi.conf": AUTH_CONF }));
     const r = await run("vrrp-auth", fakeTopology([...cps(), lb1, lb2]));
     expect(r).toMatchObject({ status: "pass", seen: "lb-1: VI_1 auth PASS; lb-2: VI_1 auth PASS" });
-    expect(lb2.calls).toEqual([
+    expect(lb2.calls.slice(1)).toEqual([
       ["cat", "--", conf],
       ["sh", "-c", expect.stringContaining("for f in $1") as unknown as string, "sh", "/etc/keepalived/conf.d/*.conf"],
       ["cat", "--", "/etc/keepalived/conf.d/vi.conf"],
@@ -223,7 +225,7 @@ describe("vrrp-auth", () => {
     const r = await run("vrrp-auth", fakeTopology([lb1, lb2, lb3]));
     expect(r.status).toBe("fail");
     expect(r.hosts?.map((h) => h.seen)).toEqual([
-      "cannot read /etc/keepalived/keepalived.conf: cat: /etc/keepalived/keepalived.conf: No such file or directory",
+      "cannot read /etc/keepalived/keepalived.conf (default: no keepalived process is running): cat: /etc/keepalived/keepalived.conf: No such file or directory; expected a keepalived.conf vipdrill can read (set hosts[].keepalivedConf)",
       "no vrrp_instance in /etc/keepalived/keepalived.conf",
       "unreachable: lb-3 (192.0.2.23:22): connect ECONNREFUSED",
     ]);
@@ -240,7 +242,7 @@ describe("haproxy-backends", () => {
     const lbs = ["lb-1", "lb-2"].map((id) => fakeHost(id, ["load-balancer"], statHandler(csv)));
     const r = await run("haproxy-backends", fakeTopology([...cps(), ...lbs]));
     expect(r).toMatchObject({ status: "pass", seen: "lb-1: cp-1 UP, cp-2 UP, cp-3 UP; lb-2: cp-1 UP, cp-2 UP, cp-3 UP" });
-    expect(lbs[0]!.calls.slice(1)).toEqual([["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"]]);
+    expect(lbs[0]!.calls.at(-1)).toEqual(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"]);
   });
 
   it("on a balancer without socat, asks through nc -U or python3; with none of them, fails saying what to install", async () => {
@@ -276,8 +278,77 @@ describe("haproxy-backends", () => {
   it("a runtime API that does not answer fails with its error; skips without balancers", async () => {
     const lb1 = fakeHost("lb-1", ["load-balancer"], statHandler({ stderr: "2024/01/01 socat[1] E connect(5, AF=1 \"/run/haproxy/admin.sock\", 25): No such file or directory", exitCode: 1 }));
     const r = await run("haproxy-backends", fakeTopology([...cps(), lb1]));
-    expect(r.seen).toMatch(/^lb-1: runtime API \/run\/haproxy\/admin\.sock unavailable: .*No such file or directory$/);
+    // On real hosts no such socket is for good: said at once, with where the path came from.
+    expect(r.seen).toBe("lb-1: HAProxy's runtime socket /run/haproxy/admin.sock (default: no haproxy process is running): no such socket, which waiting cannot fix: set hosts[].haproxySocket in the inventory, or fix the stats socket line");
+    const restarting = fakeHost("lb-2", ["load-balancer"], statHandler({ stderr: "2024/01/01 socat[1] E connect(5, AF=1 \"/run/haproxy/admin.sock\", 25): Connection refused", exitCode: 1 }));
+    expect((await run("haproxy-backends", fakeTopology([...cps(), restarting]))).seen).toMatch(/^lb-2: runtime API \/run\/haproxy\/admin\.sock unavailable: .*Connection refused$/);
     expect((await run("haproxy-backends", fakeTopology(cps()))).status).toBe("skip");
+  });
+});
+
+describe("daemon-config: where each balancer's daemons read their configuration", () => {
+  const RUNNING = "700\tkeepalived\t/\tkeepalived\u0001-f\u0001/etc/keepalived/vip.conf\u0001\n900\thaproxy\t/\thaproxy\u0001-f\u0001/etc/haproxy/haproxy.cfg\u0001\n";
+  /** A balancer running both daemons from these files, its runtime socket answering `show cli level` with level. */
+  const balancer = (id: string, files: Record<string, string>, level = "admin\n") =>
+    fakeHost(id, ["load-balancer"], (argv, stdin) => {
+      if (argv[2]?.includes("/proc/[0-9]*")) return { stdout: RUNNING };
+      if (argv[0] === "socat") return stdin === "show cli level\n" ? { stdout: level } : undefined;
+      return either(confHandler(files), statHandler(""))(argv, stdin);
+    });
+  const ADMIN = { "/etc/keepalived/vip.conf": AUTH_CONF, "/etc/haproxy/haproxy.cfg": "global\n  stats socket /var/lib/haproxy/stats mode 600 level admin\n" };
+
+  it("passes, saying each path and how it was found: the running keepalived's -f, the admin socket line of haproxy's -f", async () => {
+    const r = await run("daemon-config", fakeTopology([...cps(), balancer("lb-1", ADMIN)]));
+    expect(r).toMatchObject({
+      status: "pass",
+      seen: "lb-1: keepalived.conf /etc/keepalived/vip.conf (from keepalived's -f /etc/keepalived/vip.conf (pid 700)); HAProxy socket /var/lib/haproxy/stats (from haproxy's -f /etc/haproxy/haproxy.cfg, stats socket line 2)",
+    });
+  });
+
+  it("bad input, one line per balancer: a socket below admin level, a keepalived.conf it cannot read", async () => {
+    const rhel = balancer("lb-1", { ...ADMIN, "/etc/haproxy/haproxy.cfg": "global\n  stats socket /var/lib/haproxy/stats\n" });
+    const unreadable = balancer("lb-2", { "/etc/haproxy/haproxy.cfg": ADMIN["/etc/haproxy/haproxy.cfg"] });
+    const r = await run("daemon-config", fakeTopology([rhel, unreadable]));
+    expect(r.status).toBe("fail");
+    expect(r.hosts?.map((h) => h.seen)).toEqual([
+      "stats socket /var/lib/haproxy/stats (/etc/haproxy/haproxy.cfg:2) is level operator, not admin: add `level admin` to it, or set haproxySocket for this host",
+      "cannot read /etc/keepalived/vip.conf (from keepalived's -f /etc/keepalived/vip.conf (pid 700)): cat: /etc/keepalived/vip.conf: No such file or directory; expected a keepalived.conf vipdrill can read (set hosts[].keepalivedConf)",
+    ]);
+    // A socket the inventory names answers at operator level: HAProxy's own word for it.
+    const given: Topology = { ...fakeTopology([balancer("lb-3", ADMIN, "operator\n")]), haproxy: { socket: "/run/haproxy/admin.sock", backend: "kube-apiservers", socketGiven: "inventory" } };
+    expect((await run("daemon-config", given)).seen).toBe("lb-3: the socket is level operator, not admin: add `level admin` to its stats socket line");
+  });
+});
+
+describe("predicted-failover", () => {
+  const KEEPALIVED = (priority: number, advertInt: number) =>
+    `vrrp_script chk {\n script "/bin/true"\n interval 1\n fall 2\n rise 2\n}\nvrrp_instance VI_1 {\n priority ${priority}\n advert_int ${advertInt}\n virtual_ipaddress {\n  192.0.2.200/24\n }\n track_script {\n  chk\n }\n}\n`;
+  const balancers = (advertInt: number) => [fakeHost("lb-1", ["load-balancer"], confHandler({ "/etc/keepalived/keepalived.conf": KEEPALIVED(101, advertInt) })), fakeHost("lb-2", ["load-balancer"], confHandler({ "/etc/keepalived/keepalived.conf": KEEPALIVED(100, advertInt) }))];
+  const drill = (fault: Record<string, unknown>, failoverMs: number) => ({ fault: { pick: "first", selector: { kind: fault.target }, ...fault }, budgets: { failoverMs } }) as unknown as Scenario;
+
+  it("reads each balancer's keepalived.conf and sets a link pull against the runbook's 5 s when no drill is given", async () => {
+    const r = await run("predicted-failover", fakeTopology([...cps(), ...balancers(1)]));
+    expect(r).toMatchObject({ status: "pass", seen: "no single VIP owner, lb-1 taken as the master; link-down on vip-owner fails over in 2.61–3.61 s by keepalived.conf on lb-1, lb-2, within the budget 5 s" });
+  });
+
+  it("fails only when even the best case misses a drill's budget, or nothing would fail over", async () => {
+    const slow = await run("predicted-failover", fakeTopology([...cps(), ...balancers(2)]), { scenarios: [drill({ type: "link-down", target: "vip-owner" }, 5000)] });
+    expect(slow.status).toBe("pass");
+    expect(slow.seen).toContain("fails over in 4.61–6.61 s by keepalived.conf on lb-1, lb-2; budget 5 s: within it only at best");
+    const tight = await run("predicted-failover", fakeTopology([...cps(), ...balancers(2)]), { scenarios: [drill({ type: "link-down", target: "vip-owner" }, 4000)] });
+    expect(tight.status).toBe("fail");
+    expect(tight.seen).toContain("budget 4 s: never within it");
+    const unchecked = [0, 1].map((i) => fakeHost(`lb-${i + 1}`, ["load-balancer"], confHandler({ "/etc/keepalived/keepalived.conf": KEEPALIVED(101 - i, 1).replace(/ track_script \{\n {2}chk\n \}\n/, "") })));
+    const haproxyStop = await run("predicted-failover", fakeTopology([...cps(), ...unchecked]), { scenarios: [drill({ type: "service-stop", service: "haproxy", target: "vip-owner" }, 5000)] });
+    expect(haproxyStop.status).toBe("fail");
+    expect(haproxyStop.seen).toContain("service-stop haproxy on vip-owner: no vrrp_script is tracked");
+  });
+
+  it("a configuration it cannot read fails, naming the balancer; kube-vip is checked elsewhere", async () => {
+    const r = await run("predicted-failover", fakeTopology([...cps(), fakeHost("lb-1", ["load-balancer"], confHandler({}))]));
+    expect(r.status).toBe("fail");
+    expect(r.seen).toMatch(/^cannot predict: lb-1: cannot read \/etc\/keepalived\/keepalived\.conf \(default: no keepalived process is running\)/);
+    expect((await run("predicted-failover", { ...fakeTopology(cps()), vipManager: "kube-vip" })).status).toBe("skip");
   });
 });
 
@@ -325,10 +396,10 @@ describe("runPreflight: order, isolation, deadlines", () => {
     const started = Date.now();
     const result = await runPreflight(topology, { timeoutMs: 400, resolver: async () => ["127.0.0.1"] });
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(result.checks.map((c) => c.id)).toEqual(["dns", "certificate-sans", "version", "vrrp-auth", "haproxy-backends", "kube-vip-manifest", "kube-vip-lease", "vip-single-owner", "observers"]);
+    expect(result.checks.map((c) => c.id)).toEqual(["dns", "certificate-sans", "version", "vrrp-auth", "haproxy-backends", "kube-vip-manifest", "kube-vip-lease", "daemon-config", "predicted-failover", "vip-single-owner", "observers"]);
     const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
     expect(byId["dns"]!.status).toBe("pass");
-    for (const id of ["vrrp-auth", "haproxy-backends", "vip-single-owner", "observers"]) {
+    for (const id of ["vrrp-auth", "haproxy-backends", "daemon-config", "vip-single-owner", "observers"]) {
       expect(byId[id]!.status).toBe("fail");
       expect(byId[id]!.seen).toMatch(/^timed out after 0\.4 s, no answer from lb-2$/);
     }

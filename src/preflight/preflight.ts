@@ -3,12 +3,18 @@
  * SSH inventory). Hosts are reached only through their transports; the endpoint over TLS/HTTPS.
  * Each check has its own deadline and catches its own errors, so one bad host never hides the others.
  */
+import { getMaxListeners, setMaxListeners } from "node:events";
 import { AbortedError, errorMessage } from "../common/errors.js";
-import type { Topology } from "../model/host.js";
+import { sleep } from "../common/clock.js";
+import { balancerConfig } from "../host-tools/balancer-config.js";
+import { hostsWithRole, type Topology } from "../model/host.js";
+import type { Scenario } from "../model/scenario.js";
 import { certificateSansCheck } from "./checks/certificate-sans.js";
 import type { CheckContext, CheckDefinition, CheckOutcome, CheckStatus, HostFinding, Resolver } from "./checks/context.js";
 import { dnsCheck, systemResolver } from "./checks/dns.js";
+import { daemonConfigCheck } from "./checks/daemon-config.js";
 import { haproxyBackendsCheck } from "./checks/haproxy-backends.js";
+import { predictedFailoverCheck } from "./checks/predicted-failover.js";
 import { kubeVipLeaseCheck } from "./checks/kube-vip-lease.js";
 import { kubeVipManifestCheck } from "./checks/kube-vip-manifest.js";
 import { observersCheck } from "./checks/observers.js";
@@ -27,6 +33,8 @@ export type PreflightCheckId =
   | "haproxy-backends"
   | "kube-vip-manifest"
   | "kube-vip-lease"
+  | "daemon-config"
+  | "predicted-failover"
   | "vip-single-owner"
   | "observers";
 
@@ -54,6 +62,8 @@ export interface PreflightOptions {
   timeoutMs?: number;
   /** Name → addresses; the system resolver (getaddrinfo) by default. Tests inject one. */
   resolver?: Resolver;
+  /** The drills about to run: their faults' predicted windows are set against their budgets (none: a link pull against the runbook's 5 s). */
+  scenarios?: readonly Scenario[];
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 5_000;
@@ -67,6 +77,8 @@ export const PREFLIGHT_CHECKS: readonly CheckDefinition[] = [
   haproxyBackendsCheck,
   kubeVipManifestCheck,
   kubeVipLeaseCheck,
+  daemonConfigCheck,
+  predictedFailoverCheck,
   vipSingleOwnerCheck,
   observersCheck,
 ];
@@ -75,9 +87,26 @@ export const PREFLIGHT_CHECKS: readonly CheckDefinition[] = [
 export async function runPreflight(topology: Topology, options: PreflightOptions = {}): Promise<PreflightResult> {
   const started = performance.now();
   if (options.signal?.aborted) throw new AbortedError("interrupted before preflight");
+  await askBalancersOnce(topology, options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, options.signal);
+  // Each check listens for the caller's abort while it runs: allow them all without Node's leak warning.
+  if (options.signal) setMaxListeners(getMaxListeners(options.signal) + PREFLIGHT_CHECKS.length, options.signal);
   const checks = await Promise.all(PREFLIGHT_CHECKS.map((check) => runCheck(check, topology, options)));
   if (options.signal?.aborted) throw new AbortedError("interrupted during preflight");
   return { target: `${topology.kind} "${topology.name}"`, checks, durationMs: performance.now() - started };
+}
+
+/**
+ * Where each real balancer's daemons read their configuration is asked once, before the checks
+ * that share the answer (balancerConfig keeps it per connection), within one check's time: so each
+ * check's deadline measures its own work. A balancer that does not answer is left to the checks,
+ * which name it.
+ */
+async function askBalancersOnce(topology: Topology, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  if (topology.kind !== "inventory") return;
+  const done = new AbortController();
+  // Whichever comes first: every balancer answered, the time is up, the caller aborted.
+  void Promise.allSettled(hostsWithRole(topology.hosts, "load-balancer").map((host) => balancerConfig(host, topology))).then(() => done.abort());
+  await sleep(timeoutMs, signal ? AbortSignal.any([signal, done.signal]) : done.signal);
 }
 
 /** True when any check failed (skips do not fail a preflight). */
@@ -107,6 +136,7 @@ export async function runCheck(check: CheckDefinition, topology: Topology, optio
     topology,
     signal: controller.signal,
     resolver: options.resolver ?? systemResolver,
+    scenarios: options.scenarios ?? [],
     remainingMs: () => Math.max(1, Math.floor(deadline - performance.now())),
     async on(who, work) {
       pending.set(who, (pending.get(who) ?? 0) + 1);

@@ -1,6 +1,9 @@
 import { isIP } from "node:net";
 import { errorMessage } from "../../common/errors.js";
 import { hostsWithRole, type ExecResult, type Host, type Topology } from "../../model/host.js";
+import type { Scenario } from "../../model/scenario.js";
+
+export { execFailure } from "../../host-tools/exec-failure.js";
 
 export type CheckStatus = "pass" | "fail" | "skip";
 
@@ -26,6 +29,8 @@ export interface CheckContext {
   /** Aborted when the check's time is up or the caller aborts. */
   readonly signal: AbortSignal;
   readonly resolver: Resolver;
+  /** The drills about to run, whose budgets the predicted windows are set against; empty for a bare preflight. */
+  readonly scenarios: readonly Scenario[];
   /** Milliseconds left before this check's deadline (at least 1). */
   remainingMs(): number;
   /** Await `work` done on/for `who`; while pending, a timeout of the check names `who`. */
@@ -42,13 +47,6 @@ export interface CheckDefinition {
 export function execOn(context: CheckContext, host: Host, argv: readonly string[], stdin?: string): Promise<ExecResult> {
   const options = { timeoutMs: context.remainingMs(), signal: context.signal, ...(stdin === undefined ? {} : { stdin }) };
   return context.on(host.id, host.transport.exec(argv, options));
-}
-
-/** Why a finished command did not succeed, in a few words. */
-export function execFailure(result: ExecResult): string {
-  if (result.timedOut) return `\`${result.argv[0] ?? ""}\` timed out after ${Math.round(result.durationMs)} ms`;
-  const stderr = result.stderr.trim().split("\n")[0];
-  return stderr ? stderr.slice(0, 160) : `\`${result.argv[0] ?? ""}\` exited ${result.exitCode ?? result.signal ?? "?"}`;
 }
 
 /** A host that could not be asked: the transport's own message (it names the host and why). */

@@ -1,6 +1,7 @@
-import { parseShowStat, runtimeCommand } from "../../host-tools/haproxy-runtime.js";
+import { LabError } from "../../common/errors.js";
+import { parseShowStat, runtimeCall, runtimeSocket } from "../../host-tools/haproxy-runtime.js";
 import type { Host, Topology } from "../../model/host.js";
-import { controlPlanes, execFailure, execOn, listing, onEveryLoadBalancer, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
+import { controlPlanes, execFailure, listing, onEveryLoadBalancer, unreachable, type CheckContext, type CheckDefinition, type HostFinding } from "./context.js";
 
 export interface BackendServer {
   server: string;
@@ -44,15 +45,16 @@ export function judgeBackends(hostId: string, backend: string, servers: readonly
 async function inspect(context: CheckContext, host: Host): Promise<HostFinding> {
   const { topology } = context;
   try {
-    const command = await context.on(host.id, runtimeCommand(host, topology, "show stat"));
-    if (typeof command === "string") return { id: host.id, status: "fail", seen: command };
-    const result = await execOn(context, host, command.argv, command.stdin);
+    const result = await context.on(host.id, runtimeCall(host, topology, "show stat", { timeoutMs: context.remainingMs(), signal: context.signal }));
+    if (typeof result === "string") return { id: host.id, status: "fail", seen: result };
     if (result.exitCode !== 0) {
-      return { id: host.id, status: "fail", seen: `runtime API ${topology.haproxy.socket} unavailable: ${execFailure(result)}` };
+      const socket = await runtimeSocket(host, topology);
+      return { id: host.id, status: "fail", seen: `runtime API ${socket.path} unavailable: ${execFailure(result)}` };
     }
     return judgeBackends(host.id, topology.haproxy.backend, backendServers(result.stdout, topology.haproxy.backend), expectedServers(topology));
   } catch (error) {
-    return { id: host.id, status: "fail", seen: unreachable(error) };
+    // A socket none will do is bad input, said as such; anything else is the host out of reach.
+    return { id: host.id, status: "fail", seen: error instanceof LabError && error.code === "VIPDRILL_HAPROXY_SOCKET" ? error.message.replace(`${host.id}: `, "") : unreachable(error) };
   }
 }
 

@@ -1,11 +1,10 @@
 import { kubeVipFailoverWindow } from "../../analysis/kube-vip-window.js";
 import { formatDurationMs } from "../../analysis/format.js";
+// The runbook's budget: the window a link pull on the leader allows is set against it.
+import { RUNBOOK_FAILOVER_BUDGET_MS } from "../../engine/predict.js";
 import { parseKubeVipManifest, type KubeVipManifest } from "../../host-tools/kube-vip-manifest.js";
 import { invalidKubeVipTimings } from "../../model/kube-vip.js";
 import { controlPlanes, execFailure, execOn, listing, sameIp, unreachable, type CheckDefinition, type CheckOutcome, type HostFinding } from "./context.js";
-
-/** The runbook's budget: the window a link pull on the leader allows is set against it. */
-export const RUNBOOK_FAILOVER_BUDGET_MS = 5_000;
 
 const seconds = (ms: number): string => `${ms / 1000}`;
 

@@ -68,7 +68,7 @@ export function labTopology(plan: LabPlan, transportOf: (node: LabNodePlan) => E
       service: systemctlService,
     })),
     endpoint: { vip: plan.vip, port: plan.port, dns: plan.dns },
-    haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND },
+    haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND, socketGiven: "lab" },
     lifecycle,
     vipManager: plan.vipManager,
     ...(plan.vipManager === "kube-vip"

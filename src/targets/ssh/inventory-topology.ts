@@ -30,6 +30,8 @@ export function inventoryTopology(inventory: Inventory, transportFor: (hostId: s
     service: (name: string) => serviceCommands(h, name),
     ...(h.haproxyServer === undefined ? {} : { haproxyServer: h.haproxyServer }),
     ...(h.nodeName === undefined ? {} : { nodeName: h.nodeName }),
+    ...(h.haproxySocket === undefined ? {} : { haproxySocket: h.haproxySocket }),
+    ...(h.keepalivedConf === undefined ? {} : { keepalivedConf: h.keepalivedConf }),
   }));
   const kubeVip = inventory.kubeVip;
   return {
