@@ -17,6 +17,10 @@ Examples:
   vipdrill run --inventory staging.yaml -y       drill real hosts over SSH without asking (CI)
   vipdrill run --json > result.json              one JSON document on stdout; people's output on stderr
   vipdrill lab up                                keep a lab running between drills (lab status, lab down)
+  vipdrill run --keepalived-conf change/keepalived.conf --haproxy-cfg change/haproxy.cfg
+                                                 the change's own files on the lab, checked by the daemons first
+  vipdrill sweep --set keepalived.advert_int=1,0.5,2 link-pull-vip-owner
+                                                 every value drilled on one lab, beside its predicted window
 ${exitCodesHelp()}
 Reports: reports/<time>-<scenario>/ (report.json, summary.md, junit.xml, report.html); reports/latest is the newest.
 `;

@@ -24,7 +24,35 @@ const program = new Command("vipdrill")
   .exitOverride();
 
 /** What commander hands `run`: RunOptions, with --skip-preflight and --repeat as the flags say them. */
-type RunFlags = Omit<RunOptions, "preflight" | "repeat"> & { skipPreflight?: boolean; json?: boolean; repeat?: string };
+type RunFlags = Omit<RunOptions, "preflight" | "repeat" | "config"> & { skipPreflight?: boolean; json?: boolean; repeat?: string } & ConfigFileFlags;
+
+/** --keepalived-conf and friends as commander hands them. */
+interface ConfigFileFlags {
+  keepalivedConf?: string[];
+  haproxyCfg?: string;
+  baselineKeepalivedConf?: string[];
+  baselineHaproxyCfg?: string;
+}
+/** A repeatable option's values, in order. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+/** The proposed configuration's files (run and sweep); `baseline` adds today's (run). */
+const configOptions = (command: Command, baseline: boolean): Command => {
+  command
+    .option("--keepalived-conf <file>", "put this keepalived.conf on the lab's balancers (given once: every balancer; once per balancer: lb-1, lb-2, …)", collect)
+    .option("--haproxy-cfg <file>", "put this haproxy.cfg on the lab's balancers");
+  if (baseline) {
+    command
+      .option("--baseline-keepalived-conf <file>", "today's keepalived.conf: drilled first on the same lab, then set beside the proposed one", collect)
+      .option("--baseline-haproxy-cfg <file>", "today's haproxy.cfg, drilled beside the proposed one");
+  }
+  return command;
+};
+const configOf = (flags: ConfigFileFlags): NonNullable<RunOptions["config"]> => ({
+  keepalived: flags.keepalivedConf ?? [],
+  ...(flags.haproxyCfg !== undefined && { haproxy: flags.haproxyCfg }),
+  baselineKeepalived: flags.baselineKeepalivedConf ?? [],
+  ...(flags.baselineHaproxyCfg !== undefined && { baselineHaproxy: flags.baselineHaproxyCfg }),
+});
 
 let exitCode: ExitCode = EXIT.pass;
 let json = false;
@@ -37,8 +65,7 @@ program.hook("preAction", (_program, action) => {
   if (json) claimStdoutForJson();
 });
 
-program
-  .command("run")
+configOptions(program.command("run"), true)
   .description("run drills (default: the link pull on the VIP owner, on the built-in lab)")
   .argument("[scenarios...]", "scenario files (YAML), or names of shipped scenarios")
   .addOption(labName())
@@ -55,6 +82,11 @@ program
   .addOption(jsonOption("each scenario's verdict, exit code and report files"))
   .addHelpText("after", runHelp())
   .action(async (files: string[], options: RunFlags) => {
+    const config = configOf(options);
+    const configFiles = [...(config.keepalived ?? []), ...(config.baselineKeepalived ?? []), config.haproxy, config.baselineHaproxy].filter((f) => f !== undefined);
+    if (options.inventory !== undefined && configFiles.length > 0) {
+      throw new UsageError("VIPDRILL_USAGE", "--keepalived-conf, --haproxy-cfg and their --baseline-* put files on the lab's balancers: an --inventory's hosts keep their own");
+    }
     if (options.json && options.inventory !== undefined && !options.yes) {
       // A JSON consumer is a program: it cannot answer the confirmation a run on real hosts asks for.
       throw new UsageError("VIPDRILL_USAGE", "run --json --inventory asks for confirmation before changing real hosts: add --yes (-y) to run without asking");
@@ -81,6 +113,29 @@ program
       ...(options.history === undefined ? {} : { history: options.history }),
       json: options.json ?? false,
       debug: debug(),
+      config,
+    });
+  });
+
+configOptions(program.command("sweep"), false)
+  .description("drill one scenario for every combination of Keepalived/HAProxy settings on one lab: a table and plots of each figure against the setting, beside its predicted window")
+  .argument("<scenario>", "the scenario file (YAML), or the name of a shipped scenario")
+  .option("--set <key=v1,v2,…>", "a setting and its values, e.g. keepalived.advert_int=1,0.5,2 or haproxy.fall=2,3 (repeat --set to combine)", collect)
+  .option("--repeat <n>", "drill each combination n times (the sweep shows each figure's median and range)")
+  .addOption(labName())
+  .option("--keep-lab", "leave the lab running afterwards (a lab it reused gets its own files back)")
+  .option("--reports <dir>", "where reports/<time>-sweep-<scenario>/ goes", "reports")
+  .option("--no-progress", "no live progress line, even on a terminal")
+  .action(async (file: string, options: ConfigFileFlags & { set?: string[]; repeat?: string; labName: string; keepLab?: boolean; reports: string; progress: boolean }) => {
+    const { sweepCommand } = await import("./sweep-command.js");
+    exitCode = await sweepCommand(file, {
+      set: options.set ?? [],
+      labName: options.labName,
+      reports: options.reports,
+      progress: options.progress,
+      config: configOf(options),
+      ...(options.repeat !== undefined && { repeat: options.repeat }),
+      ...(options.keepLab !== undefined && { keepLab: options.keepLab }),
     });
   });
 

@@ -28,6 +28,7 @@ import { colorLevel } from "../report/color-level.js";
 import { appendHistory } from "./history-append.js";
 import { drillRepeated, type MeasuredDrill } from "./repeat-run.js";
 import type { Report } from "../report/report-types.js";
+import { ConfiguredLab, planConfiguredLab, type ConfigFlags, type ConfiguredLabPlan } from "./configured-lab.js";
 
 export interface RunOptions {
   labName: string;
@@ -51,6 +52,8 @@ export interface RunOptions {
   json?: boolean;
   /** Print stack traces. */
   debug?: boolean;
+  /** Production files on the lab's balancers instead of its templates (--keepalived-conf, …); a scenario's lab.config otherwise. */
+  config?: ConfigFlags;
 }
 
 /** Scenarios that share lab settings run one after another on one lab. */
@@ -93,9 +96,12 @@ async function runOnLab(scenarios: Scenario[], options: RunOptions, ledger: RunL
   const progress = progressPrinter(process.stderr);
   const codes: ExitCode[] = [];
   try {
-    for (const group of groupByLab(scenarios)) {
+    // A configuration to drill is read, mapped and checked by its daemons before any lab starts.
+    const groups: Array<{ group: Scenario[]; config: ConfiguredLabPlan | undefined }> = [];
+    for (const group of groupByLab(scenarios)) groups.push({ group, config: await planConfiguredLab(docker, group[0]!, options, progress) });
+    for (const { group, config } of groups) {
       const first = group[0]!;
-      const plan = planLab(first.lab, first.dns, options.labName);
+      const plan = config?.prepared.plan ?? planLab(first.lab, first.dns, options.labName);
       let lab: StartedLab | undefined;
       try {
         const upClock = new MonotonicClock();
@@ -104,11 +110,15 @@ async function runOnLab(scenarios: Scenario[], options: RunOptions, ledger: RunL
           reuse: true,
           progress,
           signal: safety.signal,
+          ...(config && { files: config.startsWith.files }),
         });
         progress.done();
         if (lab.created) process.stderr.write(`lab "${plan.name}" healthy in ${(upClock.nowMs() / 1000).toFixed(1)} s\n`);
+        const configured = config && new ConfiguredLab(lab.topology, config, safety.signal, progress, lab.created);
         for (const scenario of group) {
-          const code = await drillScenario(scenario, lab.topology, safety, options, ledger);
+          const code = configured
+            ? await configured.drill(scenario, (topology) => drillRecorded(scenario, topology, safety, options, ledger), (topology) => drillAndWrite(scenario, topology, safety, options))
+            : await drillScenario(scenario, lab.topology, safety, options, ledger);
           codes.push(code);
           if (code === EXIT.aborted || code === EXIT.restoreFailed) return worstOf(codes);
         }
@@ -139,20 +149,35 @@ async function runOnLab(scenarios: Scenario[], options: RunOptions, ledger: RunL
 
 /** One scenario: a drill, or --repeat N of them on the same hosts (repeat-run.ts); then its history line (--history). */
 async function drillScenario(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions, ledger: RunLedger): Promise<ExitCode> {
-  const times = options.repeat ?? scenario.repeat ?? 1;
-  const { code, report, dir } =
-    times === 1
-      ? await drillOne(scenario, topology, safety, options)
-      : await drillRepeated(scenario, times, topology, safety, options, {
-          measure: (s, healthyNow) => measureDrill(s, topology, safety, options, healthyNow),
-          exitCode: (drill) => drillExitCode(drill, safety),
-        });
-  if (options.history !== undefined) await appendHistory(options.history, scenario, report, topology, dir);
-  await ledger.reported(scenario, dir, report, code);
-  return code;
+  return (await drillRecorded(scenario, topology, safety, options, ledger)).code;
 }
 
-async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions): Promise<{ code: ExitCode; report: Report; dir: string }> {
+/** drillScenario, with the report and its folder (a proposed configuration's drill sets today's beside it). */
+async function drillRecorded(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions, ledger: RunLedger): Promise<DrillWritten> {
+  const written = await drillAndWrite(scenario, topology, safety, options);
+  if (options.history !== undefined) await appendHistory(options.history, scenario, written.report, topology, written.dir);
+  await ledger.reported(scenario, written.dir, written.report, written.code);
+  return written;
+}
+
+export interface DrillWritten {
+  code: ExitCode;
+  report: Report;
+  dir: string;
+}
+
+/** A scenario drilled once or --repeat times, its reports written under options.reports; nothing recorded for the run. */
+export async function drillAndWrite(scenario: Scenario, topology: Topology, safety: Safety, options: Pick<RunOptions, "repeat" | "reports" | "progress" | "allowWideBlastRadius">): Promise<DrillWritten> {
+  const times = options.repeat ?? scenario.repeat ?? 1;
+  return times === 1
+    ? await drillOne(scenario, topology, safety, options)
+    : await drillRepeated(scenario, times, topology, safety, options, {
+        measure: (s, healthyNow) => measureDrill(s, topology, safety, options, healthyNow),
+        exitCode: (drill) => drillExitCode(drill, safety),
+      });
+}
+
+async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, options: Pick<RunOptions, "reports" | "progress" | "allowWideBlastRadius">): Promise<{ code: ExitCode; report: Report; dir: string }> {
   const drill = await measureDrill(scenario, topology, safety, options);
   const dir = await writeReport(drill.report, options.reports);
   process.stdout.write(`${renderSummary(drill.report, process.stdout)}\nreport: ${dir}/report.json\n`);
@@ -160,7 +185,7 @@ async function drillOne(scenario: Scenario, topology: Topology, safety: Safety, 
 }
 
 /** A drill run and judged; nothing written yet. `healthyNow`: the caller has just seen the lab healthy (a repeat's wait). */
-async function measureDrill(scenario: Scenario, topology: Topology, safety: Safety, options: RunOptions, healthyNow = false): Promise<MeasuredDrill> {
+async function measureDrill(scenario: Scenario, topology: Topology, safety: Safety, options: Pick<RunOptions, "progress" | "allowWideBlastRadius">, healthyNow = false): Promise<MeasuredDrill> {
   const clock = new MonotonicClock();
   const timeline = new Timeline();
   const startedAt = new Date(clock.originEpochMs);

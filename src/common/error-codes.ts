@@ -46,6 +46,10 @@ export const ERROR_CODES = {
   VIPDRILL_HISTORY_INVALID: { exit: "usage", summary: "a history file with a line that is not a vipdrill history record" },
   VIPDRILL_COMPARE_MISMATCH: { exit: "usage", summary: "compare of two different scenarios without --force" },
   VIPDRILL_GATE_INVALID: { exit: "usage", summary: "a trend gate or --max-regression that does not parse" },
+  VIPDRILL_CONFIG_UNREADABLE: { exit: "usage", summary: "a keepalived.conf or haproxy.cfg to drill that cannot be read" },
+  VIPDRILL_CONFIG_INVALID: { exit: "usage", summary: "a keepalived.conf or haproxy.cfg to drill that cannot be mapped onto the lab (no VIP, a VRID used twice, a missing backend)" },
+  VIPDRILL_CONFIG_REJECTED: { exit: "usage", summary: "a keepalived.conf or haproxy.cfg to drill that the daemon itself rejects (keepalived -t, haproxy -c)" },
+  VIPDRILL_SWEEP_INVALID: { exit: "usage", summary: "a sweep --set that names no setting vipdrill knows, or a value of the wrong type" },
 
   // lab: the lab or the targets could not be brought up or reached.
   VIPDRILL_LEASE_UNREADABLE: { exit: "lab", summary: "kube-vip's Lease cannot be read from any control plane (forbidden, unreachable, no kubeconfig)" },
@@ -66,6 +70,7 @@ export const ERROR_CODES = {
   VIPDRILL_LAB_NOT_READY: { exit: "lab", summary: "the VIP did not settle on the lab's VRRP master" },
   VIPDRILL_LAB_SSH: { exit: "lab", summary: "`lab up --ssh` could not open the lab's nodes to SSH" },
   VIPDRILL_NOT_HEALTHY: { exit: "lab", summary: "the endpoint or its backends did not become healthy" },
+  VIPDRILL_LAB_RECONFIGURE: { exit: "lab", summary: "a lab balancer that could not be given a new configuration, or did not come back healthy with it" },
   VIPDRILL_NOT_BACK: { exit: "lab", summary: "between repeats, the VIP did not come back to where the first iteration started" },
   VIPDRILL_NO_VIP_INTERFACE: { exit: "lab", summary: "a vipInterface the host does not have" },
   VIPDRILL_HAPROXY_SOCKET: { exit: "lab", summary: "a balancer's HAProxy runtime socket that waiting cannot make usable: none at admin level, no such socket, permission denied" },

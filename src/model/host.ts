@@ -2,6 +2,7 @@
  * The seam between faults/observers and the machines they act on. A Host is reached only through
  * its ExecTransport, so the same fault works in the lab (docker exec) and on real hosts (SSH).
  */
+import type { ConfigUnderTest } from "./config-under-test.js";
 import type { KeepalivedSetup } from "./keepalived.js";
 import type { KubeVipSetup } from "./kube-vip.js";
 
@@ -145,6 +146,8 @@ export interface Topology {
   readonly haproxy: { socket: string; backend: string; socketGiven?: "inventory" | "lab" };
   /** Present only where nodes can be killed/paused (the docker lab). */
   readonly lifecycle?: NodeLifecycle;
+  /** A configuration put on the lab's balancers in place of its templates (--keepalived-conf, a sweep): named in the report. */
+  readonly configuration?: ConfigUnderTest;
   /** Close every host's transport (SSH connections). */
   close?(): Promise<void>;
 }

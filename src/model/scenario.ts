@@ -150,13 +150,23 @@ export interface LabSpec {
   subnet: string;
   /** VIP, inside the subnet and outside the range Docker hands out. Default <subnet>.200. */
   vip: string;
-  /** Keepalived advert_int in seconds. Default 1. */
+  /** Keepalived advert_int in seconds: whole seconds with VRRPv2, centiseconds below 1 s or fractional (the lab then runs VRRPv3). Default 1. */
   advertIntS: number;
   controlPlanes: number;
   /** 0 for kube-vip. */
   loadBalancers: number;
   /** kube-vip's settings; present when topology is kube-vip. */
   kubeVip?: KubeVipSpec;
+  /** Production files on the lab's balancers in place of its templates (paths resolved against the scenario's folder). */
+  config?: LabConfigSpec;
+}
+
+/** `lab.config`: the proposed keepalived.conf (one for every balancer, or one each) and haproxy.cfg, and today's beside them. */
+export interface LabConfigSpec {
+  keepalived: string[];
+  haproxy?: string;
+  /** Today's configuration, drilled on the same lab and set beside the proposed one. */
+  baseline?: { keepalived: string[]; haproxy?: string };
 }
 
 export interface Scenario {

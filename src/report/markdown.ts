@@ -1,3 +1,4 @@
+import { configurationMarkdown } from "./config-section.js";
 import { figureLines } from "./figures.js";
 import type { Report, RunFailure } from "./report-types.js";
 
@@ -21,6 +22,7 @@ export function renderMarkdown(report: Report): string {
     ...report.budgets.map((b) => `| ${cell(b.name)} | ${cell(b.measured)} | ${cell(b.limit)} | ${b.pass ? "✓" : "✗"} |`),
     "",
   ];
+  if (report.configuration) lines.push(...configurationMarkdown(report.configuration));
   if (report.plan.length > 0) {
     lines.push("Commands run:", "");
     for (const host of report.plan) {

@@ -4,6 +4,7 @@
  * it is stale): keep every field's comment, they are the schema's descriptions.
  */
 import type { BudgetResult } from "../analysis/types.js";
+import type { ConfigUnderTest } from "../model/config-under-test.js";
 import type { TimelineEvent } from "../model/timeline.js";
 import type { RepeatSummary } from "./aggregate/repeat-summary.js";
 
@@ -117,6 +118,12 @@ export interface Report {
   };
   analysis: unknown;
   timeline: readonly TimelineEvent[];
+  /**
+   * The Keepalived/HAProxy configuration on the lab's balancers where it was not the lab's templates
+   * (--keepalived-conf, --haproxy-cfg, lab.config, a sweep): the files with their SHA-256, what was
+   * mapped onto the lab (production → lab) and what could not be. No secret is in it.
+   */
+  configuration?: ConfigUnderTest;
   /**
    * A repeated run (--repeat): every iteration and each figure's distribution. The fields above are
    * then the first iteration's (its timeline, faults, analysis), except verdict, budgets, error and

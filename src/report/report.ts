@@ -12,6 +12,7 @@ import type { Topology } from "../model/host.js";
 import { renderHtml } from "./html/html-report.js";
 import { junitSuitesOf, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
+import { renderTicket } from "./ticket.js";
 import type { Outage } from "../analysis/types.js";
 import { REPORT_SCHEMA_VERSION, type Report, type ReportFault, type ReportOutage } from "./report-types.js";
 import { reportDirFor } from "./report-dir.js";
@@ -142,6 +143,7 @@ export function buildReport(input: DrillRecord): Report {
     },
     analysis,
     timeline: input.events,
+    ...(topology.configuration && { configuration: topology.configuration }),
   };
 }
 
@@ -160,7 +162,7 @@ function reportOutage(o: Outage): ReportOutage {
   };
 }
 
-/** reports/<time>-<scenario>/: report.json, summary.md, junit.xml, report.html. Returns the directory. */
+/** reports/<time>-<scenario>/: report.json, summary.md, ticket.md, junit.xml, report.html. Returns the directory. */
 export async function writeReport(report: Report, reportsDir: string): Promise<string> {
   const dir = reportDirFor(reportsDir, report.startedAt, report.scenario.name);
   await writeReportFiles(report, dir);
@@ -174,6 +176,7 @@ export async function writeReportFiles(report: Report, dir: string): Promise<voi
   await Promise.all([
     writeFile(join(dir, "report.json"), `${JSON.stringify(json, null, 1)}\n`),
     writeFile(join(dir, "summary.md"), renderMarkdown(report)),
+    writeFile(join(dir, "ticket.md"), renderTicket(report)),
     writeFile(join(dir, "junit.xml"), renderJunit(junitSuitesOf(report))),
     writeFile(join(dir, "report.html"), renderHtml(report)),
   ]);

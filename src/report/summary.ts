@@ -1,4 +1,5 @@
 import { screenFor } from "./terminal.js";
+import { configurationLines } from "./config-section.js";
 import { figureLines } from "./figures.js";
 import type { Report } from "./report-types.js";
 
@@ -13,6 +14,7 @@ export function renderSummary(report: Report, stream: NodeJS.WriteStream): strin
     const mark = b.pass ? s.green("✓") : s.red("✗");
     out.push(`    ${mark} ${b.name.padEnd(24)} ${b.measured}  (limit ${b.limit})${b.detail ? ` — ${b.detail}` : ""}`);
   }
+  if (report.configuration) out.push(...configurationLines(report.configuration).map((l) => `  ${l}`));
   if (report.error) out.push(s.red(`  error: ${report.error.message}`));
   return out.join("\n");
 }

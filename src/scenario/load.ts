@@ -1,10 +1,10 @@
 import { readFile, readdir } from "node:fs/promises";
-import { extname, join, resolve, sep } from "node:path";
+import { dirname, extname, join, resolve, sep } from "node:path";
 import { UsageError } from "../common/errors.js";
 import { packageRoot } from "../common/package-root.js";
 import { display, parseYamlWithSchema } from "../common/yaml-document.js";
 import { scenarioSchema } from "./schema.js";
-import type { Scenario } from "../model/scenario.js";
+import type { LabSpec, Scenario } from "../model/scenario.js";
 
 export const DEFAULT_SCENARIO = "link-pull-vip-owner.yaml";
 
@@ -64,5 +64,20 @@ export function parseScenario(text: string, file: string): Scenario {
     kind: "a scenario",
     code: "VIPDRILL_SCENARIO_INVALID",
   });
-  return { file: resolve(file), ...scenario };
+  return { file: resolve(file), ...scenario, lab: withConfigPaths(scenario.lab, dirname(resolve(file))) };
+}
+
+/** lab.config's paths are relative to the scenario's folder: made absolute, so two scenarios naming the same relative path elsewhere differ. */
+function withConfigPaths(lab: LabSpec, dir: string): LabSpec {
+  if (lab.config === undefined) return lab;
+  const { keepalived, haproxy, baseline } = lab.config;
+  const abs = (path: string): string => resolve(dir, path);
+  return {
+    ...lab,
+    config: {
+      keepalived: keepalived.map(abs),
+      ...(haproxy !== undefined && { haproxy: abs(haproxy) }),
+      ...(baseline !== undefined && { baseline: { keepalived: baseline.keepalived.map(abs), ...(baseline.haproxy !== undefined && { haproxy: abs(baseline.haproxy) }) } }),
+    },
+  };
 }

@@ -97,6 +97,11 @@ const latencyBudgets = strict(
 );
 
 const DURATION_LIMIT = "a duration such as 250ms, 5s or 1m";
+const ADVERT_INT = "seconds from 0.01 to 255 in centiseconds (whole seconds for VRRPv2; below 1 s or fractional, the lab runs VRRPv3)";
+const configFile = (what: string) => z.string({ error: expected(`a path to a ${what}`) }).min(1, { error: expected(`a path to a ${what}`) });
+const configFiles = (what: string) =>
+  z.union([configFile(what), z.array(configFile(what)).min(1).max(3)], { error: expected(`a path to a ${what}, or a list of 1 to 3 (one per balancer)`) });
+const asList = (files: string | string[] | undefined): string[] => (files === undefined ? [] : typeof files === "string" ? [files] : files);
 /** Iterations of a repeated drill: an hour of the default drill is about 140. */
 export const MAX_REPEAT = 1000;
 
@@ -127,7 +132,13 @@ export const scenarioInput = strict({
       .string({ error: expected("an IPv4 address") })
       .optional()
       .describe("the VIP; default .200 of the subnet's last /24; must be in the subnet's upper half (outside Docker's range)"),
-    advertInt: wholeNumber("whole seconds from 1 to 255", 1, 255).prefault(1).describe("Keepalived advert_int in seconds (VRRPv2: whole seconds)"),
+    advertInt: z
+      .number({ error: expected(ADVERT_INT) })
+      .min(0.01, { error: expected(ADVERT_INT) })
+      .max(255, { error: expected(ADVERT_INT) })
+      .refine((s) => Math.abs(s * 100 - Math.round(s * 100)) < 1e-9, { error: expected(ADVERT_INT) })
+      .prefault(1)
+      .describe("Keepalived advert_int in seconds: whole seconds (VRRPv2), or centiseconds such as 0.5 (the lab then runs VRRPv3, which ignores authentication)"),
     controlPlanes: wholeNumber("a number of control planes from 1 to 5", 1, 5).prefault(3).describe("control-plane nodes cp-1…cp-N"),
     loadBalancers: wholeNumber("a number of load balancers from 1 to 3", 1, 3)
       .optional()
@@ -140,6 +151,18 @@ export const scenarioInput = strict({
     })
       .optional()
       .describe("kube-vip's lease timings and ARP rate in its manifest; only with topology kube-vip"),
+    config: strict({
+      keepalived: configFiles("keepalived.conf").optional().describe("the proposed keepalived.conf: one file for every balancer, or a list of one per balancer (lb-1 first)"),
+      haproxy: configFile("haproxy.cfg").optional().describe("the proposed haproxy.cfg"),
+      baseline: strict({
+        keepalived: configFiles("keepalived.conf").optional().describe("today's keepalived.conf"),
+        haproxy: configFile("haproxy.cfg").optional().describe("today's haproxy.cfg"),
+      })
+        .optional()
+        .describe("today's configuration: drilled on the same lab and set beside the proposed one"),
+    })
+      .optional()
+      .describe("production files put on the lab's balancers in place of its templates (paths relative to this file); only with topology haproxy-keepalived"),
   })
     .prefault({})
     .describe("the docker lab the drill builds (or reuses) and runs on"),
@@ -237,7 +260,11 @@ export const scenarioInput = strict({
         ctx.addIssue({ code: "custom", path: ["lab", "kubeVip", invalid.startsWith("leaseDuration") ? "leaseDuration" : "renewDeadline"], message: `expected timings client-go accepts: ${invalid}` });
       }
       if (t.arpRate < 500) ctx.addIssue({ code: "custom", path: ["lab", "kubeVip", "arpRate"], message: `expected at least 500ms (kube-vip resets a lower vip_arpRate to 3 s), got ${ms(t.arpRate)}` });
+      if (s.lab.config !== undefined) ctx.addIssue({ code: "custom", path: ["lab", "config"], message: "expected lab.topology: haproxy-keepalived for a Keepalived/HAProxy configuration, got topology kube-vip" });
     } else {
+      if (s.lab.config?.baseline !== undefined && s.lab.config.keepalived === undefined && s.lab.config.haproxy === undefined) {
+        ctx.addIssue({ code: "custom", path: ["lab", "config", "baseline"], message: "expected a proposed keepalived or haproxy beside today's (the baseline is set beside it), got only the baseline" });
+      }
       if (s.lab.kubeVip !== undefined) ctx.addIssue({ code: "custom", path: ["lab", "kubeVip"], message: "expected lab.topology: kube-vip for kube-vip settings, got topology haproxy-keepalived" });
       if (trySelector(s.fault.target)?.kind === "kube-vip-leader") {
         ctx.addIssue({ code: "custom", path: ["fault", "target"], message: "expected vip-owner (the lab's Keepalived holds the VIP), got kube-vip-leader: set lab.topology: kube-vip to drill kube-vip" });
@@ -257,7 +284,10 @@ export const scenarioInput = strict({
     // Host ids are checked against the topology later; roles and symbolic selectors can be checked now.
     const selector = trySelector(s.fault.target);
     const role = FAULT_TARGETS[s.fault.type];
-    if (role !== "any" && selector !== undefined && selector.kind !== "host" && !(selector.kind === "role" && selector.role === role)) {
+    // Where kube-vip holds the VIP, the VIP's owner, its backups and the Lease's leader are control planes.
+    const selectsRole: Role | undefined =
+      selector?.kind === "role" ? selector.role : selector?.kind === "kube-vip-leader" || (s.lab.topology === "kube-vip" && selector?.kind !== "host") ? "control-plane" : selector?.kind === "host" ? undefined : "load-balancer";
+    if (role !== "any" && selector !== undefined && selectsRole !== undefined && selectsRole !== role) {
       ctx.addIssue({
         code: "custom",
         path: ["fault", "target"],
@@ -298,6 +328,15 @@ export const scenarioSchema = scenarioInput.transform((input): Omit<Scenario, "f
           renewDeadlineMs: input.lab.kubeVip?.renewDeadline ?? 10_000,
           retryPeriodMs: input.lab.kubeVip?.retryPeriod ?? 2000,
           arpRateMs: input.lab.kubeVip?.arpRate ?? 3000,
+        },
+      }),
+      ...(input.lab.config !== undefined && {
+        config: {
+          keepalived: asList(input.lab.config.keepalived),
+          ...(input.lab.config.haproxy !== undefined && { haproxy: input.lab.config.haproxy }),
+          ...(input.lab.config.baseline !== undefined && {
+            baseline: { keepalived: asList(input.lab.config.baseline.keepalived), ...(input.lab.config.baseline.haproxy !== undefined && { haproxy: input.lab.config.baseline.haproxy }) },
+          }),
         },
       }),
     },

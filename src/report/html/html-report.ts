@@ -17,6 +17,7 @@ import { percentileData } from "./percentile-data.js";
 import { timelineData, type TimelineData } from "./timeline-data.js";
 import { uplotAssets } from "./uplot-assets.js";
 import { repeatsSection } from "./repeats-section.js";
+import { configurationHtml } from "../config-section.js";
 import { figureChartsAssets } from "./standalone-page.js";
 import { pageHead } from "./page-head.js";
 
@@ -85,6 +86,7 @@ function fullPage(report: Report): string {
 ${header(report, verdict)}
 ${repeats?.html ?? ""}
 ${figures(report)}
+${report.configuration ? configurationHtml(report.configuration) : ""}
 ${timelineSection(timeline)}
 ${percentilesSection(analysis.latency)}
 ${planSection(report)}

@@ -10,7 +10,7 @@ import { parseKubeconfig } from "../../inventory/kubeconfig.js";
 import { DockerExecTransport } from "./docker-exec-transport.js";
 import { ensureNodeImage, type ProgressFn } from "./images.js";
 import { makeLabCertificates } from "./lab-certs.js";
-import { LAB_ADMIN_CONF, renderLabFiles } from "./lab-files.js";
+import { LAB_ADMIN_CONF, renderLabFiles, withFilesReplaced, type LabFile } from "./lab-files.js";
 import { LabNodeContainer } from "./lab-node-container.js";
 import type { LabPlan } from "./lab-plan.js";
 import { containerName, labTopology } from "./lab-topology.js";
@@ -48,7 +48,7 @@ export function planLab(spec: LabSpec, dns: string, name: string): LabPlan {
     dns,
     port: 6443,
     interface: "eth0",
-    vrrp: { routerId: 51, authPass, advertIntS: spec.advertIntS },
+    vrrp: { routerId: 51, authPass, advertIntS: spec.advertIntS, ...(Number.isInteger(spec.advertIntS) ? {} : { version: 3 as const }) },
     nodes,
     vipManager: spec.topology === "kube-vip" ? "kube-vip" : "keepalived",
     ...(spec.topology === "kube-vip" && spec.kubeVip ? { kubeVip: spec.kubeVip } : {}),
@@ -104,7 +104,14 @@ export class DockerLabProvider {
    */
   async up(
     plan: LabPlan,
-    options: { owner: string; progress?: ProgressFn; reuse: boolean; signal?: AbortSignal },
+    options: {
+      owner: string;
+      progress?: ProgressFn;
+      reuse: boolean;
+      signal?: AbortSignal;
+      /** Per node, files in place of the templates' (a proposed configuration: proposed-config.ts). */
+      files?: ReadonlyMap<string, readonly LabFile[]>;
+    },
   ): Promise<StartedLab> {
     const progress = options.progress ?? (() => undefined);
     const existing = await this.#containers(plan.name);
@@ -151,7 +158,7 @@ export class DockerLabProvider {
       nodes: plan.nodes.filter((n) => n.role === "control-plane"),
       admin: plan.vipManager === "kube-vip",
     });
-    const files = await renderLabFiles(plan, certs);
+    const files = withFilesReplaced(await renderLabFiles(plan, certs), options.files);
     const labels = { [LABEL_LAB]: plan.name, [LABEL_OWNER]: options.owner };
     progress(`lab "${plan.name}": creating network ${plan.subnet} and ${plan.nodes.length} nodes`);
     try {
@@ -208,7 +215,7 @@ export class DockerLabProvider {
    * rising, and the master then preempts — which must not happen in the middle of a drill's baseline.
    */
   async #waitForMaster(plan: LabPlan, topology: Topology, signal: AbortSignal | undefined, progress: ProgressFn): Promise<void> {
-    const master = plan.nodes.filter((n) => n.role === "load-balancer").map((n) => n.id).sort()[0];
+    const master = plan.master ?? plan.nodes.filter((n) => n.role === "load-balancer").map((n) => n.id).sort()[0];
     if (!master) return;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let holders: string[] = [];

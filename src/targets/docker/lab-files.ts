@@ -40,6 +40,20 @@ async function readTemplate(dir: string, name: string): Promise<string> {
   }
 }
 
+/**
+ * The files of `files` with those of `replacing` in their place (same path) or added: a proposed
+ * configuration's files instead of the templates'.
+ */
+export function withFilesReplaced(files: Map<string, LabFile[]>, replacing: ReadonlyMap<string, readonly LabFile[]> | undefined): Map<string, LabFile[]> {
+  if (!replacing) return files;
+  const out = new Map(files);
+  for (const [node, extra] of replacing) {
+    const paths = new Set(extra.map((f) => f.path));
+    out.set(node, [...(out.get(node) ?? []).filter((f) => !paths.has(f.path)), ...extra]);
+  }
+  return out;
+}
+
 /** The lab's VRRP priorities: the first balancer by id is the intended master (101), the others back it up (100, 99, …). */
 export const labVrrpPriority = (index: number): number => Math.max(1, 101 - index);
 
@@ -47,15 +61,10 @@ export const labVrrpPriority = (index: number): number => Math.max(1, 101 - inde
 export const byId = (a: { id: string }, b: { id: string }): number => a.id.localeCompare(b.id, "en", { numeric: true });
 
 /**
- * The files each node gets before its first boot (node id → files): HAProxy and Keepalived configs
- * on load balancers, the serving certificate, key and CA on control planes. The image's units start
- * only where their files exist, so these decide each node's role.
+ * The load balancers' files from the templates (node id → files): haproxy.cfg, keepalived.conf and
+ * the check script; also what a proposed configuration leaves to the templates.
  */
-export async function renderLabFiles(
-  plan: LabPlan,
-  certs: LabCertificates,
-  templatesDir: string = join(packageRoot(), "lab", "templates"),
-): Promise<Map<string, LabFile[]>> {
+export async function renderBalancerFiles(plan: LabPlan, templatesDir: string = join(packageRoot(), "lab", "templates")): Promise<Map<string, LabFile[]>> {
   const [haproxy, keepalived, check] = await Promise.all(
     ["haproxy.cfg.tmpl", "keepalived.conf.tmpl", "check_apiserver.sh"].map((name) => readTemplate(templatesDir, name)),
   ) as [string, string, string];
@@ -75,6 +84,7 @@ export async function renderLabFiles(
       interface: plan.interface,
       routerId: plan.vrrp.routerId,
       advertInt: plan.vrrp.advertIntS,
+      vrrpVersion: plan.vrrp.version ?? 2,
       authPass: plan.vrrp.authPass,
       vip: plan.vip,
       // The subnet's own prefix: the VIP is an ordinary address on the lab network.
@@ -87,6 +97,21 @@ export async function renderLabFiles(
       { path: KEEPALIVED_CHECK, mode: 0o755, content: renderTemplate(check, { port: plan.port }, "check_apiserver.sh") },
     ]);
   });
+  return files;
+}
+
+/**
+ * The files each node gets before its first boot (node id → files): HAProxy and Keepalived configs
+ * on load balancers, the serving certificate, key and CA on control planes. The image's units start
+ * only where their files exist, so these decide each node's role.
+ */
+export async function renderLabFiles(
+  plan: LabPlan,
+  certs: LabCertificates,
+  templatesDir: string = join(packageRoot(), "lab", "templates"),
+): Promise<Map<string, LabFile[]>> {
+  const files = await renderBalancerFiles(plan, templatesDir);
+  const controlPlanes = plan.nodes.filter((n) => n.role === "control-plane").sort(byId);
   const kubeVip = plan.vipManager === "kube-vip" ? await kubeVipTemplates(templatesDir) : undefined;
   for (const cp of controlPlanes) {
     const pair = certs.nodes.get(cp.id);

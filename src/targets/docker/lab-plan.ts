@@ -21,7 +21,14 @@ export interface LabPlan {
   port: number;
   /** Interface inside each container that carries the lab network. */
   interface: string;
-  vrrp: { routerId: number; authPass: string; advertIntS: number };
+  /** version 3 where advert_int is below 1 s or fractional (VRRPv2 rounds it to whole seconds); 2 when absent. */
+  vrrp: { routerId: number; authPass: string; advertIntS: number; version?: 3 };
+  /** The balancer the VIP settles on (the highest VRRP priority): the first balancer unless a proposed configuration says another. */
+  master?: string;
+  /** The apiservers' backend as a proposed haproxy.cfg names it; the template's otherwise. */
+  haproxyBackend?: string;
+  /** SHA-256 of the proposed configuration as the lab renders it: a running lab with another one is not reused. */
+  configSha256?: string;
   nodes: LabNodePlan[];
   /** Keepalived on the load balancers, or kube-vip static pods on the control planes. */
   vipManager: VipManager;

@@ -4,6 +4,7 @@ import { DEFAULT_CONTAINER, DEFAULT_LEASE, DEFAULT_MANIFEST, type KubeVipSetup }
 import type { KeepalivedSetup } from "../../model/keepalived.js";
 import { LAB_ADMIN_CONF, byId, labVrrpPriority } from "./lab-files.js";
 import type { LabNodePlan, LabPlan } from "./lab-plan.js";
+import { labVrrpVersionNote } from "./lab-vrrp-version.js";
 
 export const HAPROXY_SOCKET = "/run/haproxy/admin.sock";
 export const HAPROXY_BACKEND = "kube-apiservers";
@@ -40,7 +41,7 @@ export function labKeepalived(plan: LabPlan): KeepalivedSetup {
   const balancers = plan.nodes.filter((n) => n.role === "load-balancer").sort(byId);
   return {
     common: {
-      version: 2,
+      version: plan.vrrp.version ?? 2,
       advertIntMs: plan.vrrp.advertIntS * 1000,
       downTimerAdverts: 3,
       script: { name: "chk_apiserver", intervalMs: 1000, timeoutMs: 1000, fall: 2, rise: 2, weight: 0, checks: "haproxy" },
@@ -68,12 +69,12 @@ export function labTopology(plan: LabPlan, transportOf: (node: LabNodePlan) => E
       service: systemctlService,
     })),
     endpoint: { vip: plan.vip, port: plan.port, dns: plan.dns },
-    haproxy: { socket: HAPROXY_SOCKET, backend: HAPROXY_BACKEND, socketGiven: "lab" },
+    haproxy: { socket: HAPROXY_SOCKET, backend: plan.haproxyBackend ?? HAPROXY_BACKEND, socketGiven: "lab" },
     lifecycle,
     vipManager: plan.vipManager,
     ...(plan.vipManager === "kube-vip"
       ? { kubeVip: { ...LAB_KUBE_VIP, ...(plan.kubeVip ? { timings: plan.kubeVip } : {}) }, standIns: KUBE_VIP_STAND_INS }
-      : { keepalived: labKeepalived(plan), standIns: KEEPALIVED_STAND_INS }),
+      : { keepalived: labKeepalived(plan), standIns: KEEPALIVED_STAND_INS, ...(labVrrpVersionNote(plan) && { configuration: labVrrpVersionNote(plan) }) }),
   };
 }
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { parseScenario } from "./load.js";
+
+const HEAD = "version: 1\nname: s\ndescription: d\nfault: { type: link-down, target: vip-owner }\n";
+
+describe("lab.config and lab.advertInt", () => {
+  it("resolves lab.config's files against the scenario's folder, one keepalived.conf or one per balancer", () => {
+    const s = parseScenario(`${HEAD}lab:\n  config:\n    keepalived: [lb1.conf, ../shared/lb2.conf]\n    haproxy: /etc/haproxy/proposed.cfg\n    baseline: { keepalived: today.conf }\n`, "/changes/chg-1/scenario.yaml");
+    expect(s.lab.config).toEqual({
+      keepalived: ["/changes/chg-1/lb1.conf", "/changes/shared/lb2.conf"],
+      haproxy: "/etc/haproxy/proposed.cfg",
+      baseline: { keepalived: ["/changes/chg-1/today.conf"] },
+    });
+  });
+
+  it.each([
+    ["lab:\n  config: { baseline: { keepalived: today.conf } }\n", /lab\.config\.baseline: expected a proposed keepalived or haproxy beside today's/],
+    ["lab:\n  topology: kube-vip\n  config: { keepalived: k.conf }\n", /lab\.config: expected lab\.topology: haproxy-keepalived/],
+    ["lab:\n  config: { keepalived: [a, b, c, d] }\n", /lab\.config\.keepalived: expected a path to a keepalived\.conf, or a list of 1 to 3/],
+    ["lab:\n  advertInt: 0.005\n", /lab\.advertInt: expected seconds from 0\.01 to 255 in centiseconds/],
+  ])("refuses %j", (yaml, message) => {
+    expect(() => parseScenario(`${HEAD}${yaml}`, "/x/s.yaml")).toThrow(message);
+  });
+
+  it("takes a sub-second advert_int to the centisecond", () => {
+    expect(parseScenario(`${HEAD}lab: { advertInt: 0.25 }\n`, "/x/s.yaml").lab.advertIntS).toBe(0.25);
+  });
+});
