@@ -462,5 +462,8 @@ describe("predicted windows", () => {
     expect(a.fault!.outsideFailbackPrediction).toBe(true);
     expect(a.notes.some((n) => n.startsWith("finding: the VIP did not move back within 7.960 s of the restore"))).toBe(true);
     expect(clean({ predictedFailback: window(5600, 8600) }, stayed).outsideFailbackPrediction).toBeNull();
+    // A host the fault cut off (its own stamps on T_f, T_r) is out of sight until it reconnects: no claim.
+    const cut = run([...probes({ ...RUN, fail: [[5030, 8400, "connect-timeout"]] }), { ...INJECT, uncertaintyMs: 3 }, { ...RESTORE, uncertaintyMs: 3 }, ...stayed], { predictedFailback: window(5600, 7900) });
+    expect(cut.fault!.outsideFailbackPrediction).toBeNull();
   });
 });

@@ -150,8 +150,10 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
   if (back !== null && analysis.vipMoveBackMs !== null) {
     analysis.outsideFailbackPrediction = outsideWindow(back, analysis.vipMoveBackMs, analysis.vipMoveBackPrecisionMs ?? 0, restore);
     if (analysis.outsideFailbackPrediction) notes.push(findingText("VIP move back", analysis.vipMoveBackMs, analysis.vipMoveBackPrecisionMs ?? 0, back));
-  } else if (back !== null && vipOwnersAtRestore.length > 0) {
-    // No move back: a finding only once the run has watched past the window's end.
+  } else if (back !== null && vipOwnersAtRestore.length > 0 && inject.uncertaintyMs === undefined && restore.uncertaintyMs === undefined) {
+    // No move back: a finding only once the run has watched past the window's end, and only where
+    // the fault cut off no host (a host stamps its own times then): one cut off is out of the VIP
+    // observer's sight until it reconnects, so its move back may go unseen.
     analysis.outsideFailbackPrediction = ctx.endMs - restore.atMs > back.toMs ? true : null;
     if (analysis.outsideFailbackPrediction) {
       notes.push(`finding: the VIP did not move back within ${formatDurationMs(ctx.endMs - restore.atMs)} of the restore, though ${back.source} allows ${formatDurationMs(back.fromMs)}–${formatDurationMs(back.toMs)} (${back.terms.join("; ")})`);
