@@ -174,6 +174,36 @@ program
     exitCode = await preflightCommand(options);
   });
 
+program
+  .command("watch")
+  .description("probe the VIP (and watch its hosts) with no fault while a real change happens, until Ctrl-C or --duration; marks land on the timeline")
+  .option("--inventory <file>", "the hosts of this inventory: probe their VIP and watch VIP owners, Keepalived and kube-vip's Lease")
+  .option("--endpoint <url>", "probe only this endpoint, https://VIP:PORT")
+  .option("--ca <file>", "with --endpoint: the CA that signed the apiserver's certificate")
+  .option("--insecure", "with --endpoint: do not verify the certificate")
+  .option("--dns <name>", "with --endpoint: the DNS name to send as SNI and Host (default: the VIP)")
+  .option("--duration <duration>", "stop by itself after this long (e.g. 45m); default: at Ctrl-C")
+  .option("--interval <duration>", "Δ between fresh-connection probes", "10ms")
+  .option("--timeout <duration>", "per-probe timeout", "1s")
+  .option("--path <path>", "request path", "/version")
+  .option("--keep-alive <n>", "long-lived connections probed too, like kubelets (0: none)", "2")
+  .option("--reports <dir>", "where reports/<time>-watch/ goes", "reports")
+  .option("--no-progress", "no live progress line, even on a terminal")
+  .option("--accept-new-host-keys", "with --inventory: trust and record SSH host keys not in known_hosts yet")
+  .action(async (options: import("./watch-command.js").WatchFlags) => {
+    const { watchCommand } = await import("./watch-command.js");
+    exitCode = await watchCommand(options);
+  });
+
+program
+  .command("mark")
+  .description("put a mark (what you just did) on the running watch's timeline")
+  .argument("<text>", "the note, e.g. \"draining lb-1\"")
+  .action(async (text: string) => {
+    const { markCommand } = await import("./watch-command.js");
+    exitCode = await markCommand(text);
+  });
+
 const lab = program.command("lab").description("manage the docker lab: up, status, down");
 lab
   .command("up")

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   VIPDRILL_INVENTORY_UNREADABLE: { exit: "usage", summary: "an inventory file that cannot be read" },
   VIPDRILL_INVENTORY_HOST: { exit: "usage", summary: "a host id the inventory does not have" },
   VIPDRILL_INVENTORY_JUMP: { exit: "usage", summary: "jump hosts that form a loop" },
+  VIPDRILL_WATCH_RUNNING: { exit: "usage", summary: "a watch while another one of this user's is running" },
+  VIPDRILL_NO_WATCH: { exit: "usage", summary: "vipdrill mark with no watch running" },
   VIPDRILL_KUBECONFIG_INVALID: { exit: "usage", summary: "a kubeconfig that cannot be read or used (malformed, no credentials vipdrill can use)" },
   VIPDRILL_DURATION_INVALID: { exit: "usage", summary: "a duration that is not one (250ms, 5s, 1m)" },
   VIPDRILL_SELECTOR_INVALID: { exit: "usage", summary: "a fault target that is not a selector" },
@@ -52,6 +54,7 @@ export const ERROR_CODES = {
   VIPDRILL_SWEEP_INVALID: { exit: "usage", summary: "a sweep --set that names no setting vipdrill knows, or a value of the wrong type" },
 
   // lab: the lab or the targets could not be brought up or reached.
+  VIPDRILL_ENDPOINT_SILENT: { exit: "lab", summary: "a watched endpoint that never answered a probe" },
   VIPDRILL_LEASE_UNREADABLE: { exit: "lab", summary: "kube-vip's Lease cannot be read from any control plane (forbidden, unreachable, no kubeconfig)" },
   VIPDRILL_NO_DOCKER: { exit: "lab", summary: "no Docker engine at the socket" },
   VIPDRILL_DOCKER_PERMISSION: { exit: "lab", summary: "no permission on the Docker socket" },

@@ -32,6 +32,15 @@ export function figureLines(report: Report): Array<[string, string]> {
       lines.push(["after recovery", `${failedProbes(a.errorsAfterRecovery ?? 0)}, ${a.flaps ?? 0} flap${a.flaps === 1 ? "" : "s"} after clients were first back (T_f + ${formatDurationMs(a.firstRecoveryMs ?? 0)})`]);
     }
   }
+  if (!a) {
+    // A watch (or a run stopped before its fault): every outage window of the run, and the operator's marks.
+    const outages = analysis.outages ?? [];
+    lines.push(["outages", outages.length === 0 ? `none: no probe failed (± ${formatDurationMs(analysis.intervalMs)} + send lag: a shorter one can fall between two probes)` : `${outages.length}`]);
+    outages.forEach((o, i) => lines.push(["", outageText(o, i, outages.length)]));
+    const vipMoves = report.timeline.flatMap((e) => (e.type === "vip-added" ? [`${e.host} T+${formatDurationMs(e.atMs)}`] : []));
+    if (vipMoves.length > 1) lines.push(["VIP", `held by ${vipMoves.join(" → ")}`]);
+    for (const mark of report.timeline.flatMap((e) => (e.type === "mark" ? [e] : []))) lines.push(["mark", `T+${formatDurationMs(mark.atMs)} ${mark.text}`]);
+  }
   // Keepalived's own account, as evidence beside the probes' (state changes after the baseline).
   const from = a?.injectStartMs ?? 0;
   // In the order Keepalived logged them: a host cut off by the fault reports its own late.

@@ -1,3 +1,4 @@
+import { repeatMarkdown } from "./aggregate/repeat-markdown.js";
 import { configurationMarkdown } from "./config-section.js";
 import { figureLines } from "./figures.js";
 import type { Report, RunFailure } from "./report-types.js";
@@ -22,6 +23,8 @@ export function renderMarkdown(report: Report): string {
     ...report.budgets.map((b) => `| ${cell(b.name)} | ${cell(b.measured)} | ${cell(b.limit)} | ${b.pass ? "✓" : "✗"} |`),
     "",
   ];
+  const repeat = repeatMarkdown(report);
+  if (repeat !== "") lines.push(repeat);
   if (report.configuration) lines.push(...configurationMarkdown(report.configuration));
   if (report.plan.length > 0) {
     lines.push("Commands run:", "");

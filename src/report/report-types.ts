@@ -6,13 +6,15 @@
 import type { BudgetResult } from "../analysis/types.js";
 import type { ConfigUnderTest } from "../model/config-under-test.js";
 import type { TimelineEvent } from "../model/timeline.js";
+import type { ProbeBuckets } from "./html/probe-buckets.js";
 import type { RepeatSummary } from "./aggregate/repeat-summary.js";
 
 /**
  * The version of report.json's shape. New fields may appear within a version; a field that changes
  * meaning or goes away makes a new one, and a reader refuses a version newer than it knows.
  */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
+// 2: `timeline` keeps the probes around failures only (every probe is counted in `probeBuckets`).
 
 /** A budget as judged by analysis/budgets.ts. */
 export type ReportBudget = BudgetResult;
@@ -102,7 +104,16 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   scenario: { name: string; file: string; description: string; spec: unknown };
-  target: { kind: string; name: string; endpoint: { vip: string; port: number; dns: string }; hosts: Array<{ id: string; address: string; roles: readonly string[] }> };
+  target: {
+    kind: string;
+    name: string;
+    endpoint: { vip: string; port: number; dns: string };
+    hosts: Array<{ id: string; address: string; roles: readonly string[] }>;
+    /** What holds the VIP: Keepalived on load balancers, or kube-vip on the control planes. */
+    vipManager?: "keepalived" | "kube-vip";
+    /** The parts of the system under test that are stand-ins (the lab's apiserver, kube-vip, kubelet…); empty for real hosts. */
+    standIns?: string[];
+  };
   plan: Array<{ hostId: string; inject: string[]; restore: string[] }>;
   faults: ReportFault[];
   budgets: ReportBudget[];
@@ -117,7 +128,14 @@ export interface Report {
     schedulerLagMs: { p50: number; p99: number; max: number };
   };
   analysis: unknown;
+  /**
+   * The run's events: every one but the probes, and of the probes those around each failure (the
+   * failed ones, the probe before and the probe after): an hour of probes would be 100 MB of JSON.
+   * Every probe is counted in `probeBuckets`; the figures were computed from all of them.
+   */
   timeline: readonly TimelineEvent[];
+  /** The analysed stream's probes in time buckets by outcome, with the successes' latency (the HTML timeline draws them). */
+  probeBuckets?: ProbeBuckets;
   /**
    * The Keepalived/HAProxy configuration on the lab's balancers where it was not the lab's templates
    * (--keepalived-conf, --haproxy-cfg, lab.config, a sweep): the files with their SHA-256, what was

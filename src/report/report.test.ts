@@ -57,9 +57,19 @@ describe("reports", () => {
   it("writes report.json, summary.md and junit.xml; JUnit has a failing case per breached budget", async () => {
     const dir = await writeReport(report(), await mkdtemp(join(tmpdir(), "vipdrill-report-")));
     expect(dir).toMatch(/2026-11-25T05-00-00Z-link-pull$/);
-    const json = JSON.parse(await readFile(join(dir, "report.json"), "utf8")) as { verdict: string; timeline: unknown[] };
+    const json = JSON.parse(await readFile(join(dir, "report.json"), "utf8")) as {
+      verdict: string;
+      timeline: Array<{ type: string; outcome?: string }>;
+      probeBuckets: { outcomes: Array<{ outcome: string; counts: number[] }> };
+    };
     expect(json.verdict).toBe("fail");
-    expect(json.timeline.length).toBeGreaterThan(2000);
+    // Of 2,000 probes only those around the failures are kept as events (337 failed + one on each side);
+    // every probe is counted in the buckets.
+    const probesKept = json.timeline.filter((e) => e.type === "probe");
+    expect(probesKept).toHaveLength(339);
+    expect(probesKept.filter((e) => e.outcome !== "ok")).toHaveLength(337);
+    const counted = json.probeBuckets.outcomes.reduce((n, o) => n + o.counts.reduce((a, b) => a + b, 0), 0);
+    expect(counted).toBe(2000);
     const junit = parseJunit(await readFile(join(dir, "junit.xml"), "utf8"));
     expect(junit.attributes).toMatchObject({ name: "vipdrill", tests: "6", failures: "1", errors: "0" });
     const [suite] = junit.suites;

@@ -10,6 +10,7 @@ import type { Scenario } from "../model/scenario.js";
 import type { PredictedWindow } from "../model/prediction.js";
 import type { Topology } from "../model/host.js";
 import { renderHtml } from "./html/html-report.js";
+import { bucketProbes } from "./html/probe-buckets.js";
 import { junitSuitesOf, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderTicket } from "./ticket.js";
@@ -30,9 +31,13 @@ export function reportSchemaFile(): string {
  */
 export const SPLIT_BRAIN_GRACE_MS = 100;
 
+/** What a report needs of the scenario: a watch (no fault injected) has no fault and no lab. */
+export type ReportScenario = Omit<Scenario, "fault" | "lab"> & { fault?: Scenario["fault"]; lab?: Scenario["lab"] };
+
 /** What a drill left behind, as plain data: report/ reads nothing of the engine. */
 export interface DrillRecord {
-  scenario: Scenario;
+  /** The drill's scenario; a watch's has no fault and no lab. */
+  scenario: ReportScenario;
   topology: Topology;
   events: readonly TimelineEvent[];
   startedAt: Date;
@@ -74,7 +79,7 @@ export function buildReport(input: DrillRecord): Report {
         {
           id: f.faultId,
           type: f.fault,
-          target: scenario.fault.target,
+          target: scenario.fault?.target ?? "",
           hosts: f.hosts,
           injectStartMs: f.injectStartMs,
           injectedAtMs: f.injectedAtMs,
@@ -127,6 +132,8 @@ export function buildReport(input: DrillRecord): Report {
       name: topology.name,
       endpoint: { vip: topology.endpoint.vip, port: topology.endpoint.port, dns: topology.endpoint.dns },
       hosts: topology.hosts.map((h) => ({ id: h.id, address: h.address, roles: h.roles })),
+      vipManager: topology.vipManager,
+      standIns: [...(topology.standIns ?? [])],
     },
     plan: input.plan,
     faults,
@@ -142,9 +149,37 @@ export function buildReport(input: DrillRecord): Report {
       schedulerLagMs: analysis.probes.schedulerLagMs,
     },
     analysis,
-    timeline: input.events,
+    timeline: eventsAroundFailures(input.events),
+    probeBuckets: bucketProbes(input.events, { stream: FRESH_STREAM, endMs: input.endMs, intervalMs: scenario.probes.intervalMs }),
     ...(topology.configuration && { configuration: topology.configuration }),
   };
+}
+
+/**
+ * The events report.json keeps: every non-probe event, and of each stream's probes the failed ones
+ * with their neighbours by seq (the success before a failure is an outage's start, the one after
+ * its end); the rest are counted in probeBuckets.
+ */
+export function eventsAroundFailures(events: readonly TimelineEvent[]): TimelineEvent[] {
+  const kept: TimelineEvent[] = [];
+  const byStream = new Map<string, Array<Extract<TimelineEvent, { type: "probe" }>>>();
+  for (const e of events) {
+    if (e.type === "probe") {
+      let list = byStream.get(e.stream);
+      if (!list) byStream.set(e.stream, (list = []));
+      list.push(e);
+    } else if (e.type !== "probe-skipped") {
+      kept.push(e);
+    }
+  }
+  for (const probes of byStream.values()) {
+    probes.sort((a, b) => a.seq - b.seq);
+    probes.forEach((p, i) => {
+      const failed = (q: (typeof probes)[number] | undefined): boolean => q !== undefined && q.outcome !== "ok";
+      if (failed(p) || failed(probes[i - 1]) || failed(probes[i + 1])) kept.push(p);
+    });
+  }
+  return kept;
 }
 
 /** An outage window as report.json gives it: when, how long, each with its ±, and what failed. */

@@ -9,7 +9,9 @@ export function renderSummary(report: Report, stream: NodeJS.WriteStream): strin
   const head = report.verdict === "pass" ? s.green.bold("PASS") : s.red.bold(report.aborted ? `ABORTED (${report.aborted})` : "FAIL");
   const out = [`\n${s.bold(report.scenario.name)} — ${head}`];
   for (const [label, text] of figureLines(report)) out.push(`  ${label.padEnd(14)} ${text}`);
-  out.push("  budgets");
+  const standIns = report.target.standIns ?? [];
+  if (standIns.length > 0) out.push(`  ${"stand-ins".padEnd(14)} ${standIns.join("; ")} — the lab's, not the real components`);
+  if (report.budgets.length > 0) out.push("  budgets");
   for (const b of report.budgets) {
     const mark = b.pass ? s.green("✓") : s.red("✗");
     out.push(`    ${mark} ${b.name.padEnd(24)} ${b.measured}  (limit ${b.limit})${b.detail ? ` — ${b.detail}` : ""}`);

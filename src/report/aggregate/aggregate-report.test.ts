@@ -3,6 +3,7 @@ import { iterationReport } from "../../../test/helpers/iteration-report.js";
 import type { Budgets } from "../../model/scenario.js";
 import { aggregateReport, type IterationRun } from "./aggregate-report.js";
 import { repeatMarkdown } from "./repeat-markdown.js";
+import { renderMarkdown } from "../markdown.js";
 
 const runsOf = (outages: Array<number | null>): IterationRun[] =>
   outages.map((ms, i) => ({ iteration: i + 1, report: iterationReport(ms, 2 + i), dir: `iteration-${String(i + 1).padStart(2, "0")}`, failbackWaitMs: i === 0 ? null : 400 + i }));
@@ -80,5 +81,11 @@ describe("repeatMarkdown", () => {
     expect(failover.split(" | ")).toHaveLength(7);
     expect(failover).toMatch(/^\| failover \| 3 \| 2\.\d{3} s ± [\d.]+ ms \| 3\.\d{3} s ± /);
     expect(repeatMarkdown(runs[0]!.report)).toBe("");
+  });
+
+  it("is in a repeated run's summary.md, after its figures", () => {
+    const summary = renderMarkdown(aggregateReport({ runs: runsOf([3000, 3400, 2700]), budgets: budgets(), requested: 3, wallMs: 1 }));
+    expect(summary).toContain("### 3 of 3 iterations");
+    expect(summary.indexOf("### 3 of 3 iterations")).toBeGreaterThan(summary.indexOf("| budget | measured | limit |"));
   });
 });

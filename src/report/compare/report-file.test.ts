@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { syntheticDrillReport } from "../../../test/helpers/synthetic-report.js";
 import { parseReport, readReport } from "./report-file.js";
+import { REPORT_SCHEMA_VERSION } from "../report-types.js";
 import { thrownMessage } from "../../../test/helpers/thrown.js";
 
 const good = JSON.stringify(syntheticDrillReport({ durationMs: 20_000, intervalMs: 10 }), null, 1);
@@ -32,9 +33,9 @@ describe("reading report.json back", () => {
   });
 
   it("refuses a report of a newer format, saying what to do", () => {
-    const newer = JSON.stringify({ ...JSON.parse(good), schemaVersion: 2, vipdrill: "9.0.0" });
+    const newer = JSON.stringify({ ...JSON.parse(good), schemaVersion: REPORT_SCHEMA_VERSION + 1, vipdrill: "9.0.0" });
     expect(errorOf(() => parseReport(newer, "r/report.json"))).toBe(
-      "r/report.json: written by vipdrill 9.0.0 in report format 2; this vipdrill reads format 1 and older: upgrade vipdrill to read it",
+      `r/report.json: written by vipdrill 9.0.0 in report format ${REPORT_SCHEMA_VERSION + 1}; this vipdrill reads format ${REPORT_SCHEMA_VERSION} and older: upgrade vipdrill to read it`,
     );
   });
 

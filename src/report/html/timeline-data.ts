@@ -57,7 +57,8 @@ export function timelineData(report: Report): TimelineData {
   return {
     endMs,
     stream: report.probes.stream,
-    buckets: bucketProbes(report.timeline, { stream: report.probes.stream, endMs, intervalMs: report.probes.intervalMs }),
+    // Bucketed when the report was built (from every probe); an older report.json kept every probe event.
+    buckets: report.probeBuckets ?? bucketProbes(report.timeline, { stream: report.probes.stream, endMs, intervalMs: report.probes.intervalMs }),
     lanes,
     shading: [...faultShading(faultWindow, endMs), ...outages.map((o) => ({ fromMs: o.startMs, toMs: o.endMs ?? endMs, color: SHADE_COLORS.outage }))],
     marks,
