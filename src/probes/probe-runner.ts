@@ -16,6 +16,13 @@ export interface StreamSpec {
 const SECOND_WORKER_ABOVE_PER_S = 100;
 
 /**
+ * A probe's garbage (a client, a socket, a TLS state) dies young: V8's default young generation (32 MiB
+ * a worker) only let RSS swing by 60 MiB between scavenges. At 8 MiB a watch at 200/s holds ~180 MiB
+ * with the same scheduler lag (bench/watch.ts).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+/**
  * Runs probe streams in worker threads and appends their events to the timeline.
  * Fresh streams are split across workers by sequence number; a keep-alive stream lives in one.
  */
@@ -68,9 +75,10 @@ export class ProbeRunner {
     const isTs = import.meta.url.endsWith(".ts");
     const worker = isTs
       ? new Worker(new URL("./ts-worker.mjs", import.meta.url), {
+          resourceLimits: WORKER_LIMITS,
           workerData: { ...config, __entry: new URL("./probe-worker.ts", import.meta.url).href },
         })
-      : new Worker(new URL("./probe-worker.js", import.meta.url), { workerData: config });
+      : new Worker(new URL("./probe-worker.js", import.meta.url), { resourceLimits: WORKER_LIMITS, workerData: config });
     this.#workers.push(worker);
     let loaded: () => void = () => undefined;
     const ready = new Promise<void>((resolve, reject) => {
