@@ -1,10 +1,7 @@
-/** Durations for people: "3.412 s" from 1 s up, else "412 ms" / "7.3 ms" (at most one decimal). */
-export function formatDurationMs(ms: number): string {
-  const tenths = Math.round(ms * 10) / 10;
-  if (Math.abs(tenths) >= 1000) return `${(ms / 1000).toFixed(3)} s`;
-  // Number() drops a trailing ".0"; the + 0 turns -0 into 0.
-  return `${Number(tenths.toFixed(1)) + 0} ms`;
-}
+import { formatDurationMs } from "../common/duration.js";
+
+// In common/ so that the floors below analysis/ (observers' notes) write durations the same way.
+export { formatDurationMs };
 
 /** A predicted window for people: "2.61–3.61 s", "0–609 ms", "609 ms–3.61 s". */
 export function formatSpanMs(fromMs: number, toMs: number): string {

@@ -117,12 +117,15 @@ export async function watchCommand(flags: WatchFlags): Promise<ExitCode> {
   const keyboard = process.stdin.isTTY ? createInterface({ input: process.stdin }) : undefined;
   keyboard?.on("line", (line) => mark(line.trim() || "mark", "keyboard"));
   const live = liveDrillProgress(timeline, () => clock.nowMs(), process.stderr, flags.progress);
-  process.stderr.write(
-    `watching https://${topology.endpoint.vip}:${topology.endpoint.port}${probes.path} every ${flags.interval}` +
-      `${topology.hosts.length > 0 ? ` and ${topology.hosts.length} hosts` : ""}: Ctrl-C ends it; ` +
-      `${keyboard ? "type a note and Enter to mark the timeline, or " : ""}\`vipdrill mark "what you did"\` from another shell\n`,
-  );
-  live.setPhase("watch");
+  // Said once the probes run, not before: a change made while the observers connect would go unseen.
+  const watching = (): void => {
+    process.stderr.write(
+      `watching https://${topology.endpoint.vip}:${topology.endpoint.port}${probes.path} every ${flags.interval}` +
+        `${topology.hosts.length > 0 ? ` and ${topology.hosts.length} hosts` : ""}: Ctrl-C ends it; ` +
+        `${keyboard ? "type a note and Enter to mark the timeline, or " : ""}\`vipdrill mark "what you did"\` from another shell\n`,
+    );
+    live.setPhase("watch");
+  };
   let outcome;
   try {
     outcome = await runWatch({
@@ -132,6 +135,7 @@ export async function watchCommand(flags: WatchFlags): Promise<ExitCode> {
       probes,
       signal: safety.signal,
       ...(durationLimitMs === undefined ? {} : { durationMs: durationLimitMs }),
+      onWatching: watching,
       onNoAnswer: (message) => process.stderr.write(`\n${message}\n`),
     });
   } finally {

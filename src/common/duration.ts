@@ -56,3 +56,11 @@ export const durationMs = z
     error: (issue) => durationMessage(issue.input),
   })
   .transform((value) => (value === 0 ? 0 : tryParseDuration(value)!));
+
+/** Durations for people: "3.412 s" from 1 s up, else "412 ms" / "7.3 ms" (at most one decimal). */
+export function formatDurationMs(ms: number): string {
+  const tenths = Math.round(ms * 10) / 10;
+  if (Math.abs(tenths) >= 1000) return `${(ms / 1000).toFixed(3)} s`;
+  // Number() drops a trailing ".0"; the + 0 turns -0 into 0.
+  return `${Number(tenths.toFixed(1)) + 0} ms`;
+}

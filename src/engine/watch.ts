@@ -25,6 +25,8 @@ export interface WatchOptions {
   signal: AbortSignal;
   /** Stop by itself after this long; undefined: only on the signal. */
   durationMs?: number;
+  /** The observers and the probes are running: from here on the watch sees what happens. */
+  onWatching?: () => void;
   /** Said once, after the first timeout window, when no probe has succeeded yet (the watch goes on). */
   onNoAnswer?: (message: string) => void;
 }
@@ -77,6 +79,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchOutcome> {
     probing = true;
     timeline.append({ type: "phase", phase: "watch", atMs: clock.nowMs() });
     const startedMs = clock.nowMs();
+    options.onWatching?.();
     // One timeout window (plus a margin for the first handshakes): an endpoint that has not answered yet is said so once.
     const firstWindowMs = options.probes.timeoutMs + 1_000;
     let warned = false;

@@ -72,6 +72,11 @@ export interface ExecTransport {
   stream(argv: readonly string[], onLine: (line: string) => void): Promise<ExecStream>;
   /** Release connections; later calls may reconnect. */
   close?(): Promise<void>;
+  /**
+   * processMonotonicMs (common/clock.ts) when anything last came from the host over this transport,
+   * keepalive replies included; undefined where the transport cannot tell (docker exec needs no network).
+   */
+  lastHeardMs?(): number | undefined;
 }
 
 /** How the host's services are stopped/started; defaults to systemctl, overridable per host. */

@@ -17,6 +17,8 @@ class FakeHost implements ExecTransport {
   streams = 0;
   emit: (line: string) => void = () => undefined;
   end: () => void = () => undefined;
+  /** processMonotonicMs of the last packet from the host, where the transport knows it (SSH). */
+  lastHeardMs?: () => number | undefined;
   /** A container on our kernel stamps its lines with our own wall clock. */
   constructor(readonly sharesClock = false) {}
 
@@ -96,6 +98,32 @@ describe("VIP observer", () => {
     a.emit(`Deleted 2: eth0    inet ${VIP}/24 scope global secondary eth0`);
     expect(observer.holders()).toEqual([]);
     await observer.stop();
+  });
+
+  it("a host cut off (a link pull over the SSH link) holds nothing from the last it sent, not from when the keepalives gave up", async () => {
+    const clock = new MonotonicClock();
+    const a = new FakeHost();
+    a.hasVip = true;
+    const timeline = new Timeline();
+    const observer = new VipObserver([hostOf("lb-1", a)], VIP, timeline, clock);
+    await observer.start();
+    await sleep(50);
+    const lastHeardRunMs = clock.nowMs();
+    a.lastHeardMs = () => lastHeardRunMs + Number(clock.originNs) / 1e6;
+    await sleep(300); // the keepalives' wait, shortened
+    a.alive = false;
+    a.end();
+    await sleep(10);
+    a.alive = true;
+    a.hasVip = false; // it went to FAULT while we could not see it
+    await sleep(600);
+    await observer.stop();
+    const removed = timeline.events.find((e) => e.type === "vip-removed");
+    expect(removed && "atMs" in removed ? removed.atMs : undefined).toBeCloseTo(lastHeardRunMs, 3);
+    const notes = timeline.events.flatMap((e) => (e.type === "note" ? [e.message] : []));
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^lb-1: out of sight from T\+[\d.]+ ms \(the last it sent\), noticed at T\+[\d.]+ ms: it counts as holding no VIP until it answers again$/);
+    expect(notes[1]).toMatch(/^lb-1: in sight again at T\+[\d.]+ ms, not holding the VIP; what it did in the [\d.]+ ms before is not known from here$/);
   });
 
   it("a host whose ip cannot monitor (the stream ends at once) is tried 3 times, then left alone with a note, not reopened all run", async () => {

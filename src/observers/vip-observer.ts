@@ -1,5 +1,6 @@
 import type { Clock } from "../common/clock.js";
 import { LabError } from "../common/errors.js";
+import { formatDurationMs } from "../common/duration.js";
 import type { Timeline } from "../model/timeline.js";
 import type { ExecStream, Host } from "../model/host.js";
 import { interfaceNames } from "../host-tools/interfaces.js";
@@ -27,6 +28,8 @@ export class VipObserver {
   readonly #states = new Map<string, HostVipState>();
   /** Hosts whose link to us a fault cut: their stream's lines are stale until it is opened again. */
   readonly #cut = new Set<string>();
+  /** Hosts whose stream was lost, with when they were last heard: said when they are seen again. */
+  readonly #unseen = new Map<string, number>();
   readonly #watch = new HostWatch((host) => this.#open(host), {
     onLost: (host) => this.#lost(host),
     onBroken: (host, quickEnds) =>
@@ -88,15 +91,42 @@ export class VipObserver {
     });
     const linkEvent = parseIpMonitorLine(link.stdout.split("\n")[0] ?? "");
     state.linkUp = linkCarries(linkEvent);
-    this.#update(host.id, state, this.clock.nowMs());
+    const nowMs = this.clock.nowMs();
+    const unseenSinceMs = this.#unseen.get(host.id);
+    if (unseenSinceMs !== undefined) {
+      this.#unseen.delete(host.id);
+      this.timeline.append({
+        type: "note",
+        atMs: nowMs,
+        message: `${host.id}: in sight again at T+${formatDurationMs(nowMs)}, ${state.hasVip && state.linkUp ? "holding" : "not holding"} the VIP; what it did in the ${formatDurationMs(nowMs - unseenSinceMs)} before is not known from here`,
+      });
+    }
+    this.#update(host.id, state, nowMs);
     return stream;
   }
 
-  /** A host we lost sight of (killed, unreachable) holds nothing we can see. */
+  /**
+   * A host we lost sight of (killed, unreachable) holds nothing we can see — from the last thing it
+   * sent, where the transport can tell (a link pull over SSH is noticed only when the keepalives give
+   * up, 3 s later, and whatever the host did in between never reached us).
+   */
   #lost(host: Host): void {
+    const nowMs = this.clock.nowMs();
+    const heard = host.transport.lastHeardMs?.();
+    const lastHeardMs = heard === undefined ? nowMs : Math.min(nowMs, heard - Number(this.clock.originNs) / 1e6);
     const state = this.#state(host.id);
     state.hasVip = false;
-    this.#update(host.id, state, this.clock.nowMs());
+    // Where a fault cut the link, linkCut already placed it; where the stream ends the moment the host
+    // goes (docker exec), there is no blind stretch to tell of.
+    if (!this.#cut.has(host.id) && heard !== undefined) {
+      this.#unseen.set(host.id, lastHeardMs);
+      this.timeline.append({
+        type: "note",
+        atMs: lastHeardMs,
+        message: `${host.id}: out of sight from T+${formatDurationMs(lastHeardMs)} (the last it sent), noticed at T+${formatDurationMs(nowMs)}: it counts as holding no VIP until it answers again`,
+      });
+    }
+    this.#update(host.id, state, lastHeardMs);
   }
 
   #state(id: string): HostVipState {

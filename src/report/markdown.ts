@@ -2,13 +2,14 @@ import { repeatMarkdown } from "./aggregate/repeat-markdown.js";
 import { configurationMarkdown } from "./config-section.js";
 import { figureLines } from "./figures.js";
 import type { Report, RunFailure } from "./report-types.js";
+import { watchHeadline } from "./watch-headline.js";
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** summary.md: for a CI job summary or a change ticket. */
 export function renderMarkdown(report: Report): string {
   const lines = [
-    `# ${report.scenario.name}: ${report.verdict === "pass" ? "✅ pass" : report.aborted ? `⛔ aborted (${report.aborted})` : "❌ fail"}`,
+    `# ${report.scenario.name}: ${watchHeadline(report) ?? (report.verdict === "pass" ? "✅ pass" : report.aborted ? `⛔ aborted (${report.aborted})` : "❌ fail")}`,
     "",
     report.scenario.description,
     "",

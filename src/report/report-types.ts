@@ -3,9 +3,9 @@
  * reports/report.schema.json is generated from these types (`npm run schema`; a unit test fails when
  * it is stale): keep every field's comment, they are the schema's descriptions.
  */
-import type { BudgetResult } from "../analysis/types.js";
+import type { BudgetResult, PhaseLatency } from "../analysis/types.js";
 import type { ConfigUnderTest } from "../model/config-under-test.js";
-import type { TimelineEvent } from "../model/timeline.js";
+import type { MarkEvent, TimelineEvent } from "../model/timeline.js";
 import type { ProbeBuckets } from "./html/probe-buckets.js";
 import type { RepeatSummary } from "./aggregate/repeat-summary.js";
 
@@ -15,6 +15,15 @@ import type { RepeatSummary } from "./aggregate/repeat-summary.js";
  */
 export const REPORT_SCHEMA_VERSION = 2;
 // 2: `timeline` keeps the probes around failures only (every probe is counted in `probeBuckets`).
+
+/** The stretch between two marks of a watch (or the start / the end), with its latency. */
+export interface WatchPeriod {
+  /** The mark that opened it ("start" for the first). */
+  label: string;
+  fromMs: number;
+  toMs: number;
+  latency: Omit<PhaseLatency, "histogram" | "phase">;
+}
 
 /** A budget as judged by analysis/budgets.ts. */
 export type ReportBudget = BudgetResult;
@@ -149,6 +158,12 @@ export interface Report {
    * on the distribution.
    */
   repeat?: RepeatSummary;
+  /** "watch" for `vipdrill watch` (no fault, no budget); absent for a drill. */
+  kind?: "watch";
+  /** A watch's marks, by time: what the operator did, from the watch's terminal or `vipdrill mark`. */
+  marks?: MarkEvent[];
+  /** A watch's periods between marks ([start, mark 1), …, [last mark, end)) with their latency. */
+  periods?: WatchPeriod[];
 }
 
 /**

@@ -2,11 +2,13 @@ import { screenFor } from "./terminal.js";
 import { configurationLines } from "./config-section.js";
 import { figureLines } from "./figures.js";
 import type { Report } from "./report-types.js";
+import { watchHeadline } from "./watch-headline.js";
 
 /** The end-of-drill summary for a terminal: figures with their precision, each budget ✓/✗. */
 export function renderSummary(report: Report, stream: NodeJS.WriteStream): string {
   const s = screenFor(stream);
-  const head = report.verdict === "pass" ? s.green.bold("PASS") : s.red.bold(report.aborted ? `ABORTED (${report.aborted})` : "FAIL");
+  const watched = watchHeadline(report);
+  const head = watched !== undefined ? s.bold(watched) : report.verdict === "pass" ? s.green.bold("PASS") : s.red.bold(report.aborted ? `ABORTED (${report.aborted})` : "FAIL");
   const out = [`\n${s.bold(report.scenario.name)} — ${head}`];
   for (const [label, text] of figureLines(report)) out.push(`  ${label.padEnd(14)} ${text}`);
   const standIns = report.target.standIns ?? [];

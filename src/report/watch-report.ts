@@ -1,11 +1,13 @@
 import { phaseLatency } from "../analysis/phase-latency.js";
-import type { PhaseLatency, RunAnalysis } from "../analysis/types.js";
+import type { RunAnalysis } from "../analysis/types.js";
 import type { Topology } from "../model/host.js";
 import type { ProbeColumns } from "../model/probe-columns.js";
 import type { ProbeSpec } from "../model/scenario.js";
 import type { MarkEvent, ProbeEvent, TimelineEvent } from "../model/timeline.js";
 import { buildReport, type ReportScenario } from "./report.js";
-import type { Report } from "./report-types.js";
+import type { Report, WatchPeriod } from "./report-types.js";
+
+export type { WatchPeriod } from "./report-types.js";
 
 /** What a watch left behind (engine/watch.ts), as plain data. */
 export interface WatchRecord {
@@ -20,15 +22,6 @@ export interface WatchRecord {
   vipTimePrecisionMs: number | null;
   /** Some probe succeeded during the watch. */
   answered: boolean;
-}
-
-/** The stretch between two marks (or the start / the end), with its latency and failed probes. */
-export interface WatchPeriod {
-  /** The mark that opened it ("start" for the first). */
-  label: string;
-  fromMs: number;
-  toMs: number;
-  latency: Omit<PhaseLatency, "histogram" | "phase">;
 }
 
 /** A watch judges nothing but that the endpoint answered: it measures what the change did to clients. */
@@ -68,7 +61,8 @@ export function buildWatchReport(record: WatchRecord): Report & { kind: "watch";
   const marks = record.events.filter((e): e is MarkEvent => e.type === "mark").sort((a, b) => a.atMs - b.atMs);
   const analysis = report.analysis as RunAnalysis;
   // No fault, no budget: a watch measures what the change did; only an endpoint that never answered fails it.
-  const notes = analysis.notes.filter((n) => !n.startsWith("no fault was injected"));
+  // and every outage of a watch is "before the fault": the drill's notes on a missing fault do not apply.
+  const notes = analysis.notes.filter((n) => !n.startsWith("no fault was injected") && !n.startsWith("before the fault:"));
   if (!record.answered) notes.push("the endpoint never answered a probe during the watch");
   return {
     ...report,

@@ -43,18 +43,24 @@ describe.sequential("vipdrill watch: a link pulled by hand during a watch", () =
   it("reports the outage the pull caused with its ±, the VIP's move and the mark", async () => {
     const reports = join(dir, "reports");
     const env = { ...process.env, NO_COLOR: "1", VIPDRILL_WATCH_SOCKET: join(dir, "watch.sock") };
-    const watch = spawn(process.execPath, [CLI, "watch", "--inventory", join(dir, "inventory.yaml"), "--duration", "24s", "--interval", "5ms", "--reports", reports, "--no-progress"], { cwd: ROOT, env });
+    const watch = spawn(process.execPath, [CLI, "watch", "--inventory", join(dir, "inventory.yaml"), "--duration", "20s", "--interval", "5ms", "--reports", reports, "--no-progress"], { cwd: ROOT, env });
     let stderr = "";
     watch.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => watch.on("close", resolve));
-    await sleep(7_000);
+    // The watch says when its probes run; from then, a few seconds of steady baseline before the change.
+    for (const deadline = Date.now() + 60_000; !stderr.includes("watching https://"); await sleep(100)) {
+      if (Date.now() > deadline) throw new Error(`the watch never said it was watching: ${stderr}`);
+    }
+    await sleep(3_000);
     const marked = await runCli(["mark", "pulling lb-1's link"], { env });
     expect(marked.code, marked.stderr).toBe(0);
     const lb1 = host(lab.topology, "lb-1");
     expect((await lb1.transport.exec(["ip", "link", "set", "dev", "eth0", "down"])).exitCode).toBe(0);
     await sleep(8_000);
     expect((await lb1.transport.exec(["ip", "link", "set", "dev", "eth0", "up"])).exitCode).toBe(0);
-    expect(await exited, stderr).toBe(0);
+    // 20 s from its probes' start: a watch still running a minute later hangs (killed, so that its output is seen).
+    const code = await Promise.race([exited, sleep(60_000).then(() => (watch.kill("SIGKILL"), "still running a minute after --duration"))]);
+    expect(code, stderr).toBe(0);
 
     const [report] = (await reportsIn(reports)) as unknown as WatchReport[];
     expect([report!.kind, report!.verdict, report!.faults]).toEqual(["watch", "pass", []]);

@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import ssh2, { type AnyAuthMethod, type Client as SshClient, type ConnectConfig } from "ssh2";
+import { processMonotonicMs } from "../../common/clock.js";
 import { TransportError, errorMessage } from "../../common/errors.js";
 import { checkHostKey } from "./host-key-check.js";
 import { knownKeyTypes, type KnownHostEntry } from "./known-hosts.js";
@@ -24,6 +25,8 @@ export interface Link {
   alive: boolean;
   /** Why the connection ended (keepalive timeout, reset, closed by the server). */
   lostReason?: string;
+  /** processMonotonicMs of the last bytes from the host (keepalive replies too): when it was last in reach. */
+  lastHeardMs?: number;
   readonly lost: Promise<void>;
 }
 
@@ -187,6 +190,12 @@ async function handshake(ctx: SshContext, sock: Duplex | undefined, inputs: Link
       settled = true;
       clearTimeout(timer);
       link.alive = true;
+      // Every packet says the host was in reach then: a link cut is placed at the last one, not where
+      // the keepalives give up (3 s later). Listened to only now, once ssh2's own reader is attached.
+      link.lastHeardMs = processMonotonicMs();
+      (client as unknown as { _sock?: Duplex })._sock?.on("data", () => {
+        link.lastHeardMs = processMonotonicMs();
+      });
       resolve(link);
     });
 

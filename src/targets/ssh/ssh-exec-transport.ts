@@ -74,6 +74,10 @@ export class SshExecTransport implements ExecTransport {
   }
 
   /** True while a connection is up. */
+  lastHeardMs(): number | undefined {
+    return this.#link?.lastHeardMs;
+  }
+
   get connected(): boolean {
     return this.#link?.alive === true;
   }
