@@ -15,9 +15,14 @@ async function labProvider(): Promise<DockerLabProvider> {
 }
 
 /** `vipdrill lab down`: remove the lab's containers and network. */
-export async function labDown(options: { labName: string }): Promise<ExitCode> {
-  const removed = await (await labProvider()).down(options.labName);
-  process.stdout.write(removed > 0 ? `lab "${options.labName}": removed ${removed} containers and its network\n` : `lab "${options.labName}": nothing to remove\n`);
+export async function labDown(options: { labName: string; all?: boolean }): Promise<ExitCode> {
+  const provider = await labProvider();
+  const names = options.all ? await provider.labs() : [options.labName];
+  if (names.length === 0) process.stdout.write("no lab on this host: nothing to remove\n");
+  for (const name of names) {
+    const removed = await provider.down(name);
+    process.stdout.write(removed > 0 ? `lab "${name}": removed ${removed} containers and its network\n` : `lab "${name}": nothing to remove\n`);
+  }
   return EXIT.pass;
 }
 

@@ -227,7 +227,8 @@ lab
   .command("down")
   .description("remove the lab (and whatever an interrupted run left)")
   .addOption(labName())
-  .action(async (options: { labName: string }) => {
+  .option("--all", "remove every lab vipdrill has on this host, whatever its name")
+  .action(async (options: { labName: string; all?: boolean }) => {
     const { labDown } = await import("./lab-command.js");
     exitCode = await labDown(options);
   });

@@ -38,6 +38,11 @@ export function cidrContains(cidr: Cidr, ip: string): boolean {
   return value !== undefined && value >= cidr.network && value < cidr.network + cidr.size;
 }
 
+/** Whether two CIDRs share an address (for CIDRs, one then contains the other). */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  return a.network < b.network + b.size && b.network < a.network + a.size;
+}
+
 export function formatCidr(cidr: Cidr): string {
   return `${intToIp(cidr.network)}/${cidr.prefix}`;
 }

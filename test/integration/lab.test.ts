@@ -4,13 +4,13 @@ import { MonotonicClock } from "../../src/common/clock.js";
 import { Timeline } from "../../src/model/timeline.js";
 import { prepareFault } from "../../src/faults/fault-controller.js";
 import { armDeadMan, healScript, parseStamp } from "../../src/faults/dead-man.js";
-import { type StartedLab, type DockerLabProvider } from "../../src/targets/docker/docker-lab.js";
+import { planLab, type StartedLab, type DockerLabProvider } from "../../src/targets/docker/docker-lab.js";
 import { readinessGaps, vipHolders } from "../../src/engine/readiness.js";
 import { parseServersState, parseShowStat, runtimeClient, runtimeCommand } from "../../src/host-tools/haproxy-runtime.js";
 import type { Host } from "../../src/model/host.js";
 import type { FaultSpec } from "../../src/model/scenario.js";
 import type Docker from "dockerode";
-import { eventually, host, startLab } from "../helpers/lab.js";
+import { eventually, host, labSpec, startLab } from "../helpers/lab.js";
 
 const LAB = "vipdrill-it";
 
@@ -41,6 +41,13 @@ describe.sequential("docker lab (real engine)", () => {
     const stat = await host(t(), "lb-2").transport.exec(["socat", "-", "UNIX-CONNECT:/run/haproxy/admin.sock"], { stdin: "show stat\n" });
     const servers = parseShowStat(stat.stdout).filter((r) => r.backend === "kube-apiservers" && r.server !== "BACKEND");
     expect(servers.map((s) => `${s.server}:${s.status}`)).toEqual(["cp-1:UP", "cp-2:UP", "cp-3:UP"]);
+  });
+
+  it("a second lab on the running lab's subnet is refused, naming the lab that holds it and how to remove it", async () => {
+    const other = "vipdrill-it-clash";
+    const clash = provider.up(planLab(labSpec(214), "api.cluster.local", other), { owner: "test", reuse: false, progress: () => undefined });
+    await expect(clash).rejects.toThrow(`lab subnet 172.30.214.0/24 overlaps lab "${LAB}"'s network (vipdrill lab down --lab-name ${LAB})`);
+    expect(await provider.status(other)).toMatchObject({ network: false, nodes: [] });
   });
 
   it("serves a certificate through the VIP whose SANs hold the VIP, the DNS name and the node name", async () => {
@@ -187,8 +194,10 @@ describe.sequential("docker lab (real engine)", () => {
     await healthy();
   });
 
-  it("lab down removes every container and the network", async () => {
+  it("lab down removes every container and the network; the lab is no longer among the host's labs", async () => {
+    expect(await provider.labs()).toContain(LAB);
     await provider.down(LAB);
+    expect(await provider.labs()).not.toContain(LAB);
     const status = await provider.status(LAB);
     expect(status.nodes).toEqual([]);
     expect(status.network).toBe(false);

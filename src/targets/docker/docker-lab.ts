@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { createHash } from "node:crypto";
 import { AbortedError, LabError, UsageError, VipdrillError, errorMessage } from "../../common/errors.js";
 import { sleep } from "../../common/clock.js";
-import { dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4.js";
+import { cidrsOverlap, dockerRangeOf, formatCidr, intToIp, parseCidr } from "../../common/ipv4.js";
 import type { LabSpec } from "../../model/scenario.js";
 import { hostsWithRole, type Host, type NodeLifecycle, type Topology } from "../../model/host.js";
 import type { KubeVipSetup } from "../../model/kube-vip.js";
@@ -172,11 +172,9 @@ export class DockerLabProvider {
     } catch (error) {
       const message = errorMessage(error);
       if (/overlap/i.test(message)) {
-        throw new LabError(
-          "VIPDRILL_LAB_SUBNET_TAKEN",
-          `lab subnet ${plan.subnet} overlaps a network that already exists on this host: choose another lab.subnet in the scenario`,
-          { cause: error },
-        );
+        throw new LabError("VIPDRILL_LAB_SUBNET_TAKEN", `lab subnet ${plan.subnet} overlaps ${await this.#overlapping(plan.subnet)}`, {
+          cause: error,
+        });
       }
       throw new LabError("VIPDRILL_LAB_NETWORK", `creating the lab network failed: ${message}`, { cause: error });
     }
@@ -237,6 +235,14 @@ export class DockerLabProvider {
     return containers.length;
   }
 
+  /** The names of every lab with a container or a network on this engine. */
+  async labs(): Promise<string[]> {
+    const filters = { label: [LABEL_LAB] };
+    const [containers, networks] = await Promise.all([this.docker.listContainers({ all: true, filters }), this.docker.listNetworks({ filters })]);
+    const names = [...containers, ...networks].flatMap((item) => (item.Labels?.[LABEL_LAB] ? [item.Labels[LABEL_LAB]] : []));
+    return [...new Set(names)].sort();
+  }
+
   async status(name: string): Promise<LabStatus> {
     const containers = await this.#containers(name);
     const networks = await this.docker.listNetworks({ filters: { label: [`${LABEL_LAB}=${name}`] } });
@@ -258,6 +264,22 @@ export class DockerLabProvider {
 
   async #containers(name: string): Promise<Docker.ContainerInfo[]> {
     return this.docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=${name}`] } });
+  }
+
+  /** What holds a subnet, said so that the user knows what to remove: another lab is the usual case. */
+  async #overlapping(subnet: string): Promise<string> {
+    const wanted = parseCidr(subnet);
+    const networks = wanted ? await this.docker.listNetworks().catch(() => []) : [];
+    const holder = networks.find((n) =>
+      (n.IPAM?.Config ?? []).some((c) => {
+        const cidr = c.Subnet ? parseCidr(c.Subnet) : undefined;
+        return cidr !== undefined && cidrsOverlap(cidr, wanted!);
+      }),
+    );
+    const lab = holder?.Labels?.[LABEL_LAB];
+    if (lab) return `lab "${lab}"'s network (vipdrill lab down --lab-name ${lab}), or choose another lab.subnet in the scenario`;
+    if (holder) return `Docker network "${holder.Name}" on this host: remove it, or choose another lab.subnet in the scenario`;
+    return "a network that already exists on this host: choose another lab.subnet in the scenario";
   }
 
   async #removeNetwork(name: string): Promise<void> {
