@@ -49,6 +49,7 @@ export function liveDrillProgress(
   nowMs: () => number,
   stream: NodeJS.WriteStream,
   enabled: boolean,
+  stableMs = 250,
 ): { setPhase(phase: PhaseName): void; stop(): void } {
   let phase: string = "starting";
   let phaseAt = nowMs();
@@ -56,6 +57,7 @@ export function liveDrillProgress(
   let failed = 0;
   let lastFailure = "";
   const holders = new Set<string>();
+  const clients = liveOutages(stableMs);
   const screen = screenFor(stream);
   const unsubscribe = timeline.subscribe((event: TimelineEvent) => {
     if (event.type === "probe") {
@@ -64,6 +66,7 @@ export function liveDrillProgress(
         failed++;
         lastFailure = event.outcome;
       }
+      if (event.stream === "fresh") clients.add(event.dueMs, event.outcome === "ok");
     } else if (event.type === "vip-added") holders.add(event.host);
     else if (event.type === "vip-removed") holders.delete(event.host);
   });
@@ -72,7 +75,8 @@ export function liveDrillProgress(
     const vip = holders.size === 0 ? screen.red("none") : holders.size > 1 ? screen.red([...holders].join("+")) : [...holders][0]!;
     const line =
       `${screen.bold(phase.padEnd(8))} ${((nowMs() - phaseAt) / 1000).toFixed(1).padStart(5)} s │ probes ${screen.green(String(ok))} ok` +
-      ` ${failed > 0 ? screen.red(`${failed} failed`) : "0 failed"}${lastFailure ? ` (last: ${lastFailure})` : ""} │ VIP on ${vip}`;
+      ` ${failed > 0 ? screen.red(`${failed} failed`) : "0 failed"}${lastFailure ? ` (last: ${lastFailure})` : ""} │ VIP on ${vip}` +
+      ` │ ${clients.downSinceMs === undefined ? "up" : screen.red(`DOWN ${((nowMs() - clients.downSinceMs) / 1000).toFixed(1)} s`)}, ${clients.outages} outage${clients.outages === 1 ? "" : "s"} so far`;
     stream.write(`\r\x1b[2K${line}`);
   };
   const timer = tty ? setInterval(render, 200) : undefined;
@@ -88,6 +92,41 @@ export function liveDrillProgress(
         stream.write("\r\x1b[2K");
       }
       unsubscribe();
+    },
+  };
+}
+
+/**
+ * Clients' state as the live line shows it, from the fresh probes as they arrive: down from a failed
+ * probe until a stable recovery (successes spanning stableMs), as the README's outage window is
+ * counted; the report's figures, with their ±, are the authority. Probes arrive out of order (a
+ * timeout lands a second after its due time), so only a probe due after the newest seen counts.
+ */
+export function liveOutages(stableMs: number): { add(dueMs: number, ok: boolean): void; readonly outages: number; readonly downSinceMs: number | undefined } {
+  let newestDueMs = -Infinity;
+  let outages = 0;
+  let downSinceMs: number | undefined;
+  let recoveringSinceMs: number | undefined;
+  return {
+    add(dueMs, ok) {
+      if (dueMs <= newestDueMs) return;
+      newestDueMs = dueMs;
+      if (!ok) {
+        recoveringSinceMs = undefined;
+        if (downSinceMs === undefined) {
+          downSinceMs = dueMs;
+          outages++;
+        }
+      } else if (downSinceMs !== undefined) {
+        recoveringSinceMs ??= dueMs;
+        if (dueMs - recoveringSinceMs >= stableMs) downSinceMs = recoveringSinceMs = undefined;
+      }
+    },
+    get outages() {
+      return outages;
+    },
+    get downSinceMs() {
+      return downSinceMs;
     },
   };
 }

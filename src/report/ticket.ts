@@ -9,7 +9,9 @@ import { RUN_FIGURES, type RunFigureKey } from "../analysis/run-figures.js";
 import type { ConfigUnderTest } from "../model/config-under-test.js";
 import { figureSourceOfReport } from "./aggregate/report-figures.js";
 import { figureText } from "./aggregate/figure-text.js";
+import type { RunAnalysis } from "../analysis/types.js";
 import type { Report, ReportOutage } from "./report-types.js";
+import { watchHeadline } from "./watch-headline.js";
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 type Window = { fromMs: number; toMs: number } | null | undefined;
@@ -40,6 +42,7 @@ export interface TicketOptions {
 }
 
 export function renderTicket(report: Report, options: TicketOptions = {}): string {
+  if (report.kind === "watch") return renderWatchTicket(report);
   const { baseline } = options;
   const fault = report.faults[0];
   const spec = report.scenario.spec as { holdMs?: number } | null;
@@ -68,6 +71,43 @@ export function renderTicket(report: Report, options: TicketOptions = {}): strin
   }
   lines.push("Full report: report.html and report.json beside this file.", "");
   return lines.join("\n");
+}
+
+/**
+ * A watch's ticket: what was watched and when, the operator's marks, the outages clients saw during
+ * the change, and each period's latency — a watch has no budget and no prediction.
+ */
+function renderWatchTicket(report: Report): string {
+  const origin = Date.parse(report.startedAt);
+  const clock = (ms: number): string => new Date(origin + ms).toISOString().slice(11, 23);
+  const analysis = report.analysis as RunAnalysis;
+  const headline = watchHeadline(report) ?? `❌ FAIL${report.error ? ` — ${report.error.message}` : analysis.notes.includes("the endpoint never answered a probe during the watch") ? " — the endpoint never answered a probe" : ""}`;
+  const marks = report.marks ?? [];
+  const periods = report.periods ?? [];
+  const ms = (v: number | null): string => (v === null ? "–" : formatDurationMs(v));
+  return [
+    `## vipdrill watch: ${headline}`,
+    "",
+    `**What was watched** (${report.startedAt} → ${clock(analysis.endMs)} UTC, ${formatDurationMs(analysis.endMs)}; vipdrill ${report.vipdrill})`,
+    "",
+    `- ${report.scenario.description}; ${report.probes.sent} probes, a fresh connection every ${formatDurationMs(report.probes.intervalMs)}`,
+    `- Target: ${report.target.hosts.length === 0 ? "the endpoint only (no host watched)" : targetWords(report)}`,
+    "",
+    ...(marks.length === 0 ? ["**Marks:** none", ""] : ["**Marks**", "", ...marks.map((m) => `- ${clock(m.atMs)} UTC: ${m.text}`), ""]),
+    ...ticketOutages(analysis.outages, report.startedAt, "Outages clients saw during the change"),
+    ...(periods.length === 0
+      ? []
+      : [
+          "**Latency per period** (fresh connections, from each probe's due time)",
+          "",
+          "| period | from | to | probes | failed | p50 | p99 | max |",
+          "|---|---|---|---|---|---|---|---|",
+          ...periods.map((p) => `| ${cell(p.label)} | ${clock(p.fromMs)} | ${clock(p.toMs)} | ${p.latency.count} | ${p.latency.failed} | ${ms(p.latency.p50)} | ${ms(p.latency.p99)} | ${ms(p.latency.max)} |`),
+          "",
+        ]),
+    "Full report: report.html and report.json beside this file.",
+    "",
+  ].join("\n");
 }
 
 /**

@@ -3,6 +3,7 @@ import { probes, vipAdded, vipRemoved } from "../../test/helpers/synthetic-timel
 import type { Topology } from "../model/host.js";
 import { Timeline, type MarkEvent } from "../model/timeline.js";
 import { renderMarkdown } from "./markdown.js";
+import { renderTicket } from "./ticket.js";
 import { buildWatchReport } from "./watch-report.js";
 
 const topology = { kind: "inventory", name: "prod", hosts: [], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } } as unknown as Topology;
@@ -51,5 +52,23 @@ describe("a watch's report", () => {
     expect(renderMarkdown(watchReport([[12_000, 30_000, "timeout"]])).split("\n")[0]).toBe("# watch: 1 outage, the last still going at the end");
     expect(renderMarkdown(watchReport([])).split("\n")[0]).toBe("# watch: no outage");
     expect(renderMarkdown(watchReport([[0, 30_000, "timeout"]], false)).split("\n")[0]).toBe("# watch: ❌ fail");
+  });
+
+  it("gives a ticket the outages during the change at their wall-clock times, the marks and each period's latency", () => {
+    const md = renderTicket(watchReport([[12_000, 15_500, "timeout"]]));
+    const lines = md.split("\n");
+    expect(lines[0]).toBe("## vipdrill watch: 1 outage");
+    expect(md).toContain("(2026-12-01T05:00:00.000Z → 05:00:30.000 UTC, 30.000 s;");
+    expect(lines).toContain("- 05:00:11.000 UTC: draining lb-1");
+    // Last success due at 11.990 s, stable recovery from 15.500 s: 3.510 s ± 20 ms (both brackets of 10 ms); 350 failed.
+    expect(lines).toContain("**Outages clients saw during the change:** 1");
+    expect(lines).toContain("- 05:00:11.990 UTC → 05:00:15.500 UTC: 3.510 s ± 20 ms, 350 failed probes (timeout 350)");
+    expect(lines.filter((l) => /^\| (start|draining lb-1) \|/.test(l)).map((l) => l.split("|").slice(1, 6).map((c) => c.trim()))).toEqual([
+      ["start", "05:00:00.000", "05:00:11.000", "1100", "0"],
+      ["draining lb-1", "05:00:11.000", "05:00:30.000", "1900", "350"],
+    ]);
+    expect(md).not.toMatch(/PASS|Predicted|budget/);
+    expect(renderTicket(watchReport([])).split("\n")).toContain("**Outages clients saw during the change:** none — no probe failed.");
+    expect(renderTicket(watchReport([[0, 30_000, "timeout"]], false)).split("\n")[0]).toBe("## vipdrill watch: ❌ FAIL — the endpoint never answered a probe");
   });
 });
