@@ -1,5 +1,6 @@
 import { formatDurationMs, formatSinceAction, formatWithPrecision } from "../analysis/format.js";
 import type { FaultAnalysis, Outage, RunAnalysis } from "../analysis/types.js";
+import { predictedText } from "./predicted-window.js";
 import type { Report } from "./report-types.js";
 
 const failedProbes = (n: number): string => `${n} failed probe${n === 1 ? "" : "s"}`;
@@ -17,7 +18,7 @@ export function figureLines(report: Report): Array<[string, string]> {
     if (a.predicted) {
       lines.push([
         "predicted",
-        `${windowText(a.predicted)} by ${a.predicted.source}${a.outsidePrediction ? " — the measured failover lies OUTSIDE it" : ""}`,
+        `${predictedText(a.predicted, a.injectStartMs, a.injectedAtMs)} by ${a.predicted.source}${a.outsidePrediction ? " — the measured failover lies OUTSIDE it" : ""}`,
       ]);
     }
     a.outages.forEach((o, i) => lines.push([i === 0 ? "outages" : "", outageText(o, i, a.outages.length)]));
@@ -25,7 +26,7 @@ export function figureLines(report: Report): Array<[string, string]> {
     if (a.restoredAtMs !== null) lines.push(["failback", failbackText(a)]);
     if (a.predictedFailback && a.restoredAtMs !== null) {
       const p = a.predictedFailback;
-      lines.push(["predicted", `VIP back ${windowText(p)} after the restore, by ${p.source}${a.outsideFailbackPrediction ? " — the measured move back lies OUTSIDE it" : ""}`]);
+      lines.push(["predicted", `VIP back ${predictedText(p, a.restoreStartMs, a.restoredAtMs)} after the restore, by ${p.source}${a.outsideFailbackPrediction ? " — the measured move back lies OUTSIDE it" : ""}`]);
     }
     a.failbackOutages.forEach((o, i) => lines.push([i === 0 ? "after restore" : "", outageText(o, i, a.failbackOutages.length)]));
     if ((a.flaps ?? 0) > 0 || (a.errorsAfterRecovery ?? 0) > 0) {
@@ -88,8 +89,6 @@ function failoverText(a: FaultAnalysis): string {
   return `${formatWithPrecision(a.failoverMs, a.precisionMs)}  (fault injected → clients back for good at T+${formatDurationMs(lastEnd)})`;
 }
 
-/** A predicted window: "2.609 s–3.609 s", or "0 ms (no failover)" where nothing is to move. */
-const windowText = (w: { fromMs: number; toMs: number }): string => (w.toMs === 0 ? "0 ms (no failover)" : `${formatDurationMs(w.fromMs)}–${formatDurationMs(w.toMs)}`);
 
 /** One outage window: when, how long with its ±, what failed. */
 function outageText(o: Outage, index: number, count: number): string {

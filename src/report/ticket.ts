@@ -11,6 +11,7 @@ import { figureSourceOfReport } from "./aggregate/report-figures.js";
 import { figureText } from "./aggregate/figure-text.js";
 import type { RunAnalysis } from "../analysis/types.js";
 import type { Report, ReportOutage } from "./report-types.js";
+import { fromReturn } from "./predicted-window.js";
 import { watchHeadline } from "./watch-headline.js";
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -25,16 +26,6 @@ const TICKET_FIGURES: ReadonlyArray<{ key: RunFigureKey; predicted?: (r: Report)
   { key: "vipMoveBack", predicted: (r) => fromReturn(r.faults[0]?.predictedFailback, r.faults[0]?.restoreStartMs, r.faults[0]?.restoredAtMs), outside: (r) => r.faults[0]?.outsideFailbackPrediction },
   { key: "failedProbes" },
 ];
-
-/**
- * A window counted, as the figures are, from the command's return: the fault (or its restore) took
- * effect somewhere while the command ran, so the earliest end moves back by the time it took.
- */
-function fromReturn(window: Window, startMs: number | null | undefined, returnedMs: number | null | undefined): Window {
-  if (!window) return window;
-  const ran = startMs != null && returnedMs != null ? Math.max(0, returnedMs - startMs) : 0;
-  return { fromMs: Math.max(0, window.fromMs - ran), toMs: window.toMs };
-}
 
 export interface TicketOptions {
   /** Today's configuration drilled on the same lab: set beside the report's. */
