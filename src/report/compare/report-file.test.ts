@@ -45,6 +45,18 @@ describe("reading report.json back", () => {
     expect(errorOf(() => parseReport(JSON.stringify(data), "r/report.json"))).toBe('r/report.json: faults[0].failoverMs: expected a number, got "3.4 s"');
   });
 
+  it("follows reports/latest where it is the text file written when symlinks cannot be made", async () => {
+    const reports = await mkdtemp(join(tmpdir(), "vipdrill-latest-"));
+    const run = join(reports, "2026-12-01T05-00-00-link-pull");
+    await mkdir(run);
+    await writeFile(join(run, "report.json"), good);
+    await writeFile(join(reports, "latest"), `${run}\n`);
+    expect((await readReport(join(reports, "latest"))).report.scenario.name).toBe("synthetic-link-pull");
+    // Written relative to where vipdrill ran, read from elsewhere: the folder beside the file.
+    await writeFile(join(reports, "latest"), "somewhere/else/2026-12-01T05-00-00-link-pull\n");
+    expect((await readReport(join(reports, "latest"))).file).toBe(join(run, "report.json"));
+  });
+
   it("refuses a folder without a report, pointing into the report folders it holds", async () => {
     const reports = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
     await mkdir(join(reports, "2026-12-01T10-00-00Z-link-pull-vip-owner"));

@@ -5,7 +5,7 @@
  * by a newer report format.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { RUN_FIGURE_KEYS } from "../../analysis/run-figures.js";
 import { describeInput } from "../../common/duration.js";
@@ -72,6 +72,10 @@ const invalid = (file: string, message: string): never => {
 export async function readReport(path: string): Promise<LoadedReport> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) return notFound(`${display(path)}: no such report folder or file`);
+  if (!info.isDirectory() && basename(path) === "latest") {
+    const target = await latestFileTarget(path);
+    if (target !== undefined) return readReport(target);
+  }
   const file = info.isDirectory() ? join(path, "report.json") : path;
   let text: string;
   try {
@@ -83,6 +87,20 @@ export async function readReport(path: string): Promise<LoadedReport> {
     return notFound(`${display(path)}: no report.json in this folder${hint}`);
   }
   return { file: display(file), report: parseReport(text, file) };
+}
+
+/**
+ * reports/latest where symlinks cannot be made is a text file naming the newest run's folder
+ * (report/latest-link.ts): that folder, as written or beside the file; undefined when it names none.
+ */
+async function latestFileTarget(path: string): Promise<string | undefined> {
+  const text = await readFile(path, "utf8").catch(() => "");
+  const named = text.trim();
+  if (named === "" || named.includes("\n")) return undefined;
+  for (const candidate of [named, join(dirname(path), basename(named))]) {
+    if ((await stat(candidate).catch(() => undefined))?.isDirectory()) return candidate;
+  }
+  return undefined;
 }
 
 /** report.json text → the fields compare reads, or a UsageError naming the file and the path. */
