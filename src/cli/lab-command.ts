@@ -8,6 +8,7 @@ import { EXIT, type ExitCode } from "./exit-codes.js";
 import { Safety } from "../engine/safety.js";
 import { progressPrinter } from "../report/terminal.js";
 import { connectOrSetUpEngine } from "./engine-setup.js";
+import { planConfiguredLab } from "./configured-lab.js";
 
 /** The lab's provider on the engine (set up first where the wrapper allows it). */
 async function labProvider(): Promise<DockerLabProvider> {
@@ -41,13 +42,16 @@ export async function labStatus(options: { labName: string }): Promise<ExitCode>
 /** `vipdrill lab up [scenario]`: a lab with the scenario's settings, left running for later drills. */
 export async function labUp(scenarioFile: string | undefined, options: { labName: string; ssh?: string }): Promise<ExitCode> {
   const scenario = await loadScenario(scenarioFile ?? defaultScenarioFile());
-  const provider = await labProvider();
-  const plan = planLab(scenario.lab, scenario.dns, options.labName);
+  const docker = await connectOrSetUpEngine();
+  const provider = new DockerLabProvider(docker, LAB_READINESS);
   const safety = new Safety().install();
   const clock = new MonotonicClock();
   const progress = progressPrinter(process.stderr);
   try {
-    const lab = await provider.up(plan, { owner: "lab-up", reuse: false, progress, signal: safety.signal });
+    // The scenario's lab.config too: the lab comes up as its drills will run it (today's configuration first where it names one).
+    const config = await planConfiguredLab(docker, scenario, { labName: options.labName }, progress);
+    const plan = config?.prepared.plan ?? planLab(scenario.lab, scenario.dns, options.labName);
+    const lab = await provider.up(plan, { owner: "lab-up", reuse: false, progress, signal: safety.signal, ...(config && { files: config.startsWith.files }) });
     progress.done();
     process.stdout.write(
       `lab "${plan.name}" is up in ${(clock.nowMs() / 1000).toFixed(1)} s: VIP ${plan.vip}:${plan.port} (${plan.dns}), ` +

@@ -21,6 +21,7 @@ import { MONITOR } from "../observers/vip-observer.js";
 import { followKubeVipLogArgv } from "../observers/kube-vip-log-observer.js";
 import { kubectlLeaseArgv, leasePath as LEASE_PATH } from "../host-tools/lease-client.js";
 import { planLab } from "../targets/docker/docker-lab.js";
+import { configRequestOf, planLabConfig } from "../targets/docker/proposed-config.js";
 import { plannedLabTopology } from "../targets/docker/lab-topology.js";
 import type { Topology } from "../model/host.js";
 import { hostsWithRole } from "../model/host.js";
@@ -80,13 +81,22 @@ export async function describePlan(scenario: Scenario, topology: Topology, inven
   if (topology.kind === "lab") {
     const lab = planLab(scenario.lab, scenario.dns, topology.name);
     lines.push(`lab "${lab.name}": network ${lab.subnet} (Docker hands out ${lab.ipRange}), VIP ${lab.vip}:${lab.port} as ${lab.dns}`);
-    lines.push(`  ${lab.nodes.map((n) => `${n.id} ${n.address}`).join(", ")}; built or reused on \`run\``);
+    // The topology's nodes, not the scenario's: a proposed configuration sizes the lab.
+    lines.push(`  ${topology.hosts.map((h) => `${h.id} ${h.address}`).join(", ")}; built or reused on \`run\``);
   } else if (inventory) {
     lines.push(`inventory "${inventory.name}" (${inventory.file}): VIP ${endpoint.vip}:${endpoint.port} as ${endpoint.dns}`);
     for (const host of topology.hosts) lines.push(`  ${host.id} ${host.address} (${host.roles.join(", ")}): ${sshLine(inventory, host.id)}`);
     lines.push("  every host is connected to and checked (preflight) before anything is done; the run asks for confirmation (--yes in CI)");
   }
   for (const lb of hostsWithRole(topology.hosts, "load-balancer")) lines.push(`  ${lb.id}: ${plannedConfigPaths(lb, topology)}`);
+  const config = topology.kind === "lab" ? topology.configuration : undefined;
+  if (config) {
+    lines.push(
+      `  in place of the templates, the proposed ${config.files.map((f) => `${f.daemon === "keepalived" ? "keepalived.conf" : "haproxy.cfg"} ${f.path}`).join(", ")} ` +
+        `(sha256 ${config.files.map((f) => f.sha256.slice(0, 12)).join(", ")}), mapped onto the lab's addresses; \`run\` has keepalived -t and haproxy -c check them first`,
+    );
+    for (const item of config.unmapped) lines.push(`  not mapped: ${item}`);
+  }
   lines.push(
     `probes: GET https://${endpoint.vip}:${endpoint.port}${probes.path} (SNI/Host ${endpoint.dns}) every ${formatDurationMs(probes.intervalMs)}, ` +
       `fresh TCP+TLS each, timeout ${formatDurationMs(probes.timeoutMs)}, expect ${probes.expect}` +
@@ -181,13 +191,31 @@ export interface PlanDocument {
   plans: Array<{ scenario: string; file: string; target: { kind: string; name: string }; blastRadius: BlastRadius; steps: PlanStep[]; text: string }>;
 }
 
+/**
+ * The lab a drill of this scenario would run on: with lab.config, sized to the proposed files and
+ * predicted from their timers (mapped as `run` maps them; only the daemons' own check waits for `run`).
+ */
+async function plannedLab(scenario: Scenario, labName: string): Promise<Topology> {
+  const request = configRequestOf(scenario, {});
+  if (request === undefined) return plannedLabTopology(planLab(scenario.lab, scenario.dns, labName));
+  const prepared = await planLabConfig(scenario, labName, request);
+  const first = prepared.baseline ?? prepared.proposed;
+  const { keepalived: _templates, ...topology } = plannedLabTopology(prepared.plan);
+  return {
+    ...topology,
+    ...(prepared.proposed.timings && { keepalived: prepared.proposed.timings }),
+    configuration: prepared.proposed.record,
+    haproxy: { ...topology.haproxy, backend: first.haproxyBackend ?? topology.haproxy.backend },
+  };
+}
+
 export async function planCommand(files: string[], options: { labName: string; inventory?: string; json?: boolean }): Promise<ExitCode> {
   const targets = files.length > 0 ? files : [defaultScenarioFile()];
   const inventory = options.inventory === undefined ? undefined : await loadInventory(options.inventory);
   const document: PlanDocument = { ok: true, exitCode: EXIT.pass, plans: [] };
   for (const file of targets) {
     const scenario = await loadScenario(file);
-    const topology = inventory ? plannedInventoryTopology(inventory) : plannedLabTopology(planLab(scenario.lab, scenario.dns, options.labName));
+    const topology = inventory ? plannedInventoryTopology(inventory) : await plannedLab(scenario, options.labName);
     const plan = await describePlan(scenario, topology, inventory);
     document.plans.push({ scenario: scenario.name, file: scenario.file, target: { kind: topology.kind, name: topology.name }, blastRadius: plan.radius, steps: plan.steps, text: plan.text });
     process.stdout.write(`${plan.text}\n\n`);

@@ -134,7 +134,7 @@ export function plannedConfigPaths(host: Host, topology: Topology): string {
     host.keepalivedConf !== undefined
       ? `${host.keepalivedConf} (inventory override)`
       : topology.kind === "lab"
-        ? `${KEEPALIVED_DEFAULT_CONF} (the lab's template)`
+        ? `${KEEPALIVED_DEFAULT_CONF} (${topology.configuration?.files.some((f) => f.daemon === "keepalived") ? "the proposed file, mapped" : "the lab's template"})`
         : `the running keepalived's -f, found at preflight (else ${KEEPALIVED_DEFAULT_CONF})`;
   return `HAProxy socket ${socketText}; keepalived.conf ${confText}`;
 }

@@ -1,5 +1,8 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "./load.js";
+import { loadScenario, parseScenario } from "./load.js";
 
 const HEAD = "version: 1\nname: s\ndescription: d\nfault: { type: link-down, target: vip-owner }\n";
 
@@ -20,6 +23,23 @@ describe("lab.config and lab.advertInt", () => {
     ["lab:\n  advertInt: 0.005\n", /lab\.advertInt: expected seconds from 0\.01 to 255 in centiseconds/],
   ])("refuses %j", (yaml, message) => {
     expect(() => parseScenario(`${HEAD}${yaml}`, "/x/s.yaml")).toThrow(message);
+  });
+
+  it("a lab.config file that cannot be read is found when the scenario is loaded (validate, plan), each at its own line", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vipdrill-labconfig-"));
+    await writeFile(join(dir, "lb1.conf"), "vrrp_instance VI_1 {}\n");
+    await mkdir(join(dir, "haproxy.d"));
+    const file = join(dir, "scenario.yaml");
+    await writeFile(file, `${HEAD}lab:\n  config:\n    keepalived:\n      - lb1.conf\n      - lb2.conf\n    haproxy: haproxy.d\n`);
+    await expect(loadScenario(file)).rejects.toThrow(
+      [
+        `${file}:9: lab.config.keepalived[1]: expected a readable file (relative to the scenario's folder), got "lb2.conf": no such file (${join(dir, "lb2.conf")})`,
+        `${file}:10: lab.config.haproxy: expected a readable file (relative to the scenario's folder), got "haproxy.d": ${join(dir, "haproxy.d")} is a directory`,
+      ].join("\n"),
+    );
+    await writeFile(join(dir, "lb2.conf"), "vrrp_instance VI_1 {}\n");
+    await writeFile(file, `${HEAD}lab:\n  config:\n    keepalived: [lb1.conf, lb2.conf]\n`);
+    expect((await loadScenario(file)).lab.config?.keepalived).toEqual([join(dir, "lb1.conf"), join(dir, "lb2.conf")]);
   });
 
   it("takes a sub-second advert_int to the centisecond", () => {

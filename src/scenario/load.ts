@@ -1,8 +1,8 @@
-import { readFile, readdir } from "node:fs/promises";
+import { access, constants, readFile, readdir, stat } from "node:fs/promises";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { UsageError } from "../common/errors.js";
 import { packageRoot } from "../common/package-root.js";
-import { display, parseYamlWithSchema } from "../common/yaml-document.js";
+import { display, parseYamlDocument, type YamlDocument, type YamlProblem } from "../common/yaml-document.js";
 import { scenarioSchema } from "./schema.js";
 import type { LabSpec, Scenario } from "../model/scenario.js";
 
@@ -46,7 +46,10 @@ export async function loadScenario(file: string): Promise<Scenario> {
       const why = code === "EISDIR" ? "is a directory, not a scenario file" : `cannot be read (${code ?? String(error)})`;
       throw new UsageError("VIPDRILL_SCENARIO_UNREADABLE", `${display(candidate)}: ${why}`, { cause: error });
     }
-    return parseScenario(text, candidate);
+    const { scenario, doc } = parsedScenario(text, candidate);
+    const problems = await unreadableConfigFiles(doc, scenario);
+    if (problems.length > 0) doc.fail(problems);
+    return scenario;
   }
   throw new UsageError(
     "VIPDRILL_SCENARIO_NOT_FOUND",
@@ -59,12 +62,47 @@ export async function loadScenario(file: string): Promise<Scenario> {
  * line; they are thrown together as one UsageError (VIPDRILL_SCENARIO_INVALID).
  */
 export function parseScenario(text: string, file: string): Scenario {
-  const scenario = parseYamlWithSchema(text, file, scenarioSchema, {
-    what: "a scenario mapping (version, name, description, fault, …)",
-    kind: "a scenario",
-    code: "VIPDRILL_SCENARIO_INVALID",
-  });
-  return { file: resolve(file), ...scenario, lab: withConfigPaths(scenario.lab, dirname(resolve(file))) };
+  return parsedScenario(text, file).scenario;
+}
+
+function parsedScenario(text: string, file: string): { scenario: Scenario; doc: YamlDocument } {
+  const doc = parseYamlDocument(text, file, { what: "a scenario mapping (version, name, description, fault, …)", kind: "a scenario", code: "VIPDRILL_SCENARIO_INVALID" });
+  const scenario = doc.validate(scenarioSchema);
+  return { scenario: { file: resolve(file), ...scenario, lab: withConfigPaths(scenario.lab, dirname(resolve(file))) }, doc };
+}
+
+/** lab.config's files that cannot be read, at their place in the scenario: found by validate and plan, not first by a run. */
+async function unreadableConfigFiles(doc: YamlDocument, scenario: Scenario): Promise<YamlProblem[]> {
+  const config = scenario.lab.config;
+  if (config === undefined) return [];
+  const raw = (doc.data.lab as { config?: Record<string, unknown> } | undefined)?.config ?? {};
+  const rawBaseline = (raw.baseline ?? {}) as Record<string, unknown>;
+  const entries: Array<{ path: Array<string | number>; file: string; given: unknown }> = [];
+  const add = (base: Array<string | number>, given: unknown, files: readonly string[]): void => {
+    files.forEach((file, i) => entries.push({ path: Array.isArray(given) ? [...base, i] : base, file, given: Array.isArray(given) ? given[i] : given }));
+  };
+  add(["lab", "config", "keepalived"], raw.keepalived, config.keepalived);
+  if (config.haproxy !== undefined) add(["lab", "config", "haproxy"], raw.haproxy, [config.haproxy]);
+  if (config.baseline) {
+    add(["lab", "config", "baseline", "keepalived"], rawBaseline.keepalived, config.baseline.keepalived);
+    if (config.baseline.haproxy !== undefined) add(["lab", "config", "baseline", "haproxy"], rawBaseline.haproxy, [config.baseline.haproxy]);
+  }
+  const problems: YamlProblem[] = [];
+  for (const entry of entries) {
+    const why = await unreadable(entry.file);
+    if (why !== undefined) problems.push({ path: entry.path, text: `expected a readable file (relative to the scenario's folder), got ${JSON.stringify(entry.given)}: ${why}` });
+  }
+  return problems;
+}
+
+async function unreadable(file: string): Promise<string | undefined> {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
+  if (info instanceof Error) return info.code === "ENOENT" ? `no such file (${display(file)})` : `cannot be read (${info.code ?? info.message})`;
+  if (info.isDirectory()) return `${display(file)} is a directory`;
+  return access(file, constants.R_OK).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => `cannot be read (${error.code ?? error.message})`,
+  );
 }
 
 /** lab.config's paths are relative to the scenario's folder: made absolute, so two scenarios naming the same relative path elsewhere differ. */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, runCli } from "../helpers/cli.js";
+import { PRODUCTION_HAPROXY, PRODUCTION_KEEPALIVED } from "../helpers/production-config.js";
 
 /** Bad input: one line naming the file, the path and what was expected; exit 2; nothing started. */
 describe("vipdrill CLI: input errors", () => {
@@ -94,6 +95,27 @@ describe("vipdrill CLI: input errors", () => {
     expect(result.status).toBe(3);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/permission denied: run as root, or add your user to the "docker" group/);
+  });
+
+  it("a scenario's lab.config: validate and plan refuse a file that is not there, and plan sizes the lab and predicts from the proposed files", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vipdrill-e2e-"));
+    const file = join(dir, "change.yaml");
+    await writeFile(file, base("  type: link-down\n  target: vip-owner", "lab:\n  config:\n    keepalived: keepalived.conf\n    haproxy: haproxy.cfg\n"));
+    for (const command of ["validate", "plan"]) {
+      const missing = await runCli([command, file]);
+      expect(missing.code, missing.stderr).toBe(2);
+      expect(missing.stderr).toContain(`${file}:9: lab.config.keepalived: expected a readable file (relative to the scenario's folder), got "keepalived.conf": no such file (${join(dir, "keepalived.conf")})`);
+      expect(missing.stderr).toContain(`${file}:10: lab.config.haproxy: expected a readable file (relative to the scenario's folder), got "haproxy.cfg": no such file`);
+    }
+    await writeFile(join(dir, "keepalived.conf"), PRODUCTION_KEEPALIVED);
+    await writeFile(join(dir, "haproxy.cfg"), PRODUCTION_HAPROXY);
+    const plan = await runCli(["plan", file]);
+    expect(plan.code, plan.stderr).toBe(0);
+    // Two servers in the file's backend → two control planes; advert_int 2 (VRRPv2, priority 100 backup): 3 × 2 s + skew, one interval less at best.
+    expect(plan.stdout).toMatch(/^ {2}cp-1 \S+, cp-2 \S+, lb-1 \S+, lb-2 \S+; built or reused on `run`$/m);
+    expect(plan.stdout).toMatch(/^ {2}lb-1: .*keepalived\.conf \/etc\/keepalived\/keepalived\.conf \(the proposed file, mapped\)$/m);
+    expect(plan.stdout).toMatch(/^warning: link-down on vip-owner fails over in 4\.\d+–6\.\d+ s by the proposed .*keepalived\.conf.*; budget 5 s/m);
+    expect(plan.stdout).not.toMatch(/the lab's templates/);
   });
 
   it("plan lists every command on every host, including restores, and does nothing", async () => {

@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import { createHash } from "node:crypto";
 import { UsageError } from "../../common/errors.js";
 import { dockerRangeOf, intToIp, ipToInt, cidrContains, parseCidr } from "../../common/ipv4.js";
-import { factsToAsk, labSizeFor, loadConfig, mapConfig, type ConfigPaths, type LabLayout, type LoadedConfig, type MappedConfig } from "../../host-tools/config-mapping.js";
+import { factsToAsk, labSizeFor, loadConfig, mapConfig, type ConfigPaths, type LabFacts, type LabLayout, type LoadedConfig, type MappedConfig } from "../../host-tools/config-mapping.js";
 import { CHECK_COMMANDS, daemonVerdict } from "../../host-tools/daemon-check.js";
 import type { RenderedConfig } from "../../host-tools/rendered-config.js";
 import { parseHaproxyCfg } from "../../host-tools/haproxy-cfg.js";
@@ -80,43 +80,74 @@ export function configRequestOf(scenario: Scenario, flags: { keepalived?: string
   return { proposed, ...(baseline && { baseline }) };
 }
 
-/**
- * Read, size, map and check. The plan is the scenario's lab sized to the proposed files; both
- * configurations are mapped onto it and checked before anything is started.
- */
-export async function prepareLabConfig(docker: Docker, scenario: Scenario, labName: string, request: LabConfigRequest, progress: ProgressFn): Promise<PreparedLab> {
+/** The files read and the lab sized to them: what preparing needs before any daemon is asked. */
+interface LoadedLab {
+  proposed: LoadedConfig;
+  baseline: LoadedConfig | undefined;
+  sized: LabPlan;
+  sizing: string[];
+  templates: Map<string, LabFile[]>;
+  asks: { commands: string[]; users: string[] };
+}
+
+async function loadLab(scenario: Scenario, labName: string, request: LabConfigRequest): Promise<LoadedLab> {
   const proposed = await loadConfig(request.proposed);
   const baseline = request.baseline ? await loadConfig(request.baseline) : undefined;
   const base = planLab(scenario.lab, scenario.dns, labName);
   const size = labSizeFor(proposed, scenario.lab, base.port);
   const sized = planLab({ ...scenario.lab, controlPlanes: size.controlPlanes, loadBalancers: size.loadBalancers }, scenario.dns, labName);
   refuseMissingTarget(scenario, sized);
-  const layout = layoutOf(sized);
-  const image = await ensureNodeImage(docker, progress);
-  progress(`checking ${request.proposed.keepalived.concat(request.proposed.haproxy ?? []).join(", ")} with the daemons themselves`);
   // What a configuration leaves to the templates is the templates': relabelling between two puts every file back.
   const templates = await renderBalancerFiles(sized);
+  const asks = mergeAsks(factsToAsk(proposed), baseline ? factsToAsk(baseline) : { commands: [], users: [] });
+  return { proposed, baseline, sized, sizing: size.sizing, templates, asks };
+}
+
+/** Map both configurations onto the sized lab, each checked by `check`; the lab starts with today's where there is one. */
+async function assembleLab(loaded: LoadedLab, facts: LabFacts, check: (mapped: MappedConfig, config: LoadedConfig) => Promise<ConfigUnderTest["checks"]>): Promise<PreparedLab> {
+  const { sized, templates } = loaded;
+  const layout = layoutOf(sized);
+  const prepare = async (config: LoadedConfig, role: ConfigUnderTest["role"], sizing: string[]): Promise<PreparedConfig> => {
+    const mapped = mapConfig(config, layout, facts, role, sizing);
+    return preparedOf(mapped, { ...mapped.record, checks: await check(mapped, config) }, sized, templates);
+  };
+  const proposedConfig = await prepare(loaded.proposed, "proposed", loaded.sizing);
+  const baselineConfig = loaded.baseline ? await prepare(loaded.baseline, "baseline", [`sized for the proposed configuration: ${loaded.sizing.join("; ")}`]) : undefined;
+  // The lab starts with today's configuration where there is one: it is drilled first.
+  const first = baselineConfig ?? proposedConfig;
+  const plan: LabPlan = {
+    ...sized,
+    master: first.master,
+    ...(first.haproxyBackend !== undefined && { haproxyBackend: first.haproxyBackend }),
+    configSha256: sha256Of(first),
+  };
+  return { plan, proposed: proposedConfig, ...(baselineConfig && { baseline: baselineConfig }) };
+}
+
+/**
+ * Read, size, map and check. The plan is the scenario's lab sized to the proposed files; both
+ * configurations are mapped onto it and checked by the daemons before anything is started.
+ */
+export async function prepareLabConfig(docker: Docker, scenario: Scenario, labName: string, request: LabConfigRequest, progress: ProgressFn): Promise<PreparedLab> {
+  const loaded = await loadLab(scenario, labName, request);
+  const image = await ensureNodeImage(docker, progress);
+  progress(`checking ${request.proposed.keepalived.concat(request.proposed.haproxy ?? []).join(", ")} with the daemons themselves`);
   return withCheckContainer(docker, image, labName, async (node) => {
-    const facts = await node.facts(mergeAsks(factsToAsk(proposed), baseline ? factsToAsk(baseline) : { commands: [], users: [] }));
+    const facts = await node.facts(loaded.asks);
     // The lab's check script where the rendered files expect it (keepalived -t disables a track script it cannot find).
-    await node.put([...templates.values()].flat().filter((f) => f.path === KEEPALIVED_CHECK).slice(0, 1));
-    const prepare = async (config: LoadedConfig, role: ConfigUnderTest["role"], sizing: string[]): Promise<PreparedConfig> => {
-      const mapped = mapConfig(config, layout, facts, role, sizing);
-      const checks = await checkRendered(node, mapped, config);
-      return preparedOf(mapped, { ...mapped.record, checks }, sized, templates);
-    };
-    const proposedConfig = await prepare(proposed, "proposed", size.sizing);
-    const baselineConfig = baseline ? await prepare(baseline, "baseline", [`sized for the proposed configuration: ${size.sizing.join("; ")}`]) : undefined;
-    // The lab starts with today's configuration where there is one: it is drilled first.
-    const first = baselineConfig ?? proposedConfig;
-    const plan: LabPlan = {
-      ...sized,
-      master: first.master,
-      ...(first.haproxyBackend !== undefined && { haproxyBackend: first.haproxyBackend }),
-      configSha256: sha256Of(first),
-    };
-    return { plan, proposed: proposedConfig, ...(baselineConfig && { baseline: baselineConfig }) };
+    await node.put([...loaded.templates.values()].flat().filter((f) => f.path === KEEPALIVED_CHECK).slice(0, 1));
+    return assembleLab(loaded, facts, (mapped, config) => checkRendered(node, mapped, config));
   });
+}
+
+/**
+ * The same without an engine, for `plan`: the lab as the files size it and the timers the windows
+ * come from. Nothing is asked of a node, so every command and user the files name counts as there,
+ * and no daemon checks them (`run` does, before the lab starts).
+ */
+export async function planLabConfig(scenario: Scenario, labName: string, request: LabConfigRequest): Promise<PreparedLab> {
+  const loaded = await loadLab(scenario, labName, request);
+  return assembleLab(loaded, { commands: new Set(loaded.asks.commands), users: new Set(loaded.asks.users) }, () => Promise.resolve([]));
 }
 
 /** The lab's side of the mapping, from its plan. */
