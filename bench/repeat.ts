@@ -46,3 +46,18 @@ line("  per-iteration overhead beyond those", `median ${(median(overheads) / 100
 const durations = repeat.iterations.map((it) => it.figures.failover);
 line("  failover p50 / p95 over the iterations", `${repeat.figures.failover.stats.p50?.value ?? "–"} / ${repeat.figures.failover.stats.p95?.value ?? "–"} ms (n ${durations.length})`);
 line("  reports", runDir);
+
+// Where the overhead goes, from each iteration's own report: its start → the baseline (observers,
+// clocks, fault precheck, probes), the restore phase (commands and their verification), and its
+// observation's end → the next iteration's start (stop, analysis, reports, the failback wait).
+const phasesOf = async (iteration: (typeof repeat.iterations)[number]): Promise<{ setupMs: number; restoreMs: number; endMs: number }> => {
+  const own = JSON.parse(await readFile(join(runDir, iteration.dir, "report.json"), "utf8")) as Report;
+  const at = (name: string): number => own.timeline.flatMap((e) => (e.type === "phase" && e.phase === name ? [e.atMs] : []))[0] ?? Number.NaN;
+  return { setupMs: at("baseline"), restoreMs: at("settle") - at("restore"), endMs: (own.analysis as { endMs: number }).endMs };
+};
+const phases = await Promise.all(repeat.iterations.map(phasesOf));
+const afterMs = phases.slice(0, -1).map((p, i) => starts[i + 1]! - starts[i]! - p.endMs - (repeat.iterations[i + 1]!.failbackWaitMs ?? 0));
+const med = (values: number[]): string => `median ${(median([...values].sort((a, b) => a - b)) / 1000).toFixed(2)} s`;
+line("    start → baseline (observers, clocks, precheck, probes)", med(phases.map((p) => p.setupMs)));
+line("    restore phase (commands, verification, disarm)", med(phases.map((p) => p.restoreMs)));
+line("    observation end → next start, less the failback wait", med(afterMs));

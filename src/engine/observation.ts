@@ -36,16 +36,24 @@ export class Observation {
       : undefined;
   }
 
-  /** Pair every host's clock, then open every stream; resolves once each has read its host's state. */
+  /**
+   * Pair every host's clock, then open every stream at once (each is its own hosts' commands: one
+   * after another cost a repeated drill a second per iteration); resolves once each has read its
+   * host's state, and throws the first failure only once every start has settled, so that stop()
+   * finds nothing still opening.
+   */
   async start(): Promise<void> {
     await this.hostClocks.remeasure(this.topology.hosts);
-    await this.vip.start();
     const candidates = vipCandidateHosts(this.topology);
-    // Round trips bound the stamps only where hosts do not stamp events on our clock.
-    this.#arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates);
-    await this.#keepalived.start();
-    await this.lease?.start();
-    await this.#kubeVipLog?.start();
+    const started = await Promise.allSettled([
+      // Round trips bound the stamps only where hosts do not stamp events on our clock.
+      this.vip.start().then(async () => (this.#arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates))),
+      this.#keepalived.start(),
+      this.lease?.start(),
+      this.#kubeVipLog?.start(),
+    ]);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
   }
 
   async stop(): Promise<void> {
@@ -61,11 +69,13 @@ export class Observation {
 /** The slowest of a few command round trips to each host: how late an event line can arrive. */
 async function observerLatency(hosts: readonly Host[]): Promise<number | null> {
   const rtts: number[] = [];
-  for (const host of hosts) {
-    for (let i = 0; i < 3; i++) {
-      const result = await host.transport.exec(["true"], { timeoutMs: 5_000 });
-      if (result.exitCode === 0) rtts.push(result.durationMs);
-    }
-  }
+  await Promise.all(
+    hosts.map(async (host) => {
+      for (let i = 0; i < 3; i++) {
+        const result = await host.transport.exec(["true"], { timeoutMs: 5_000 });
+        if (result.exitCode === 0) rtts.push(result.durationMs);
+      }
+    }),
+  );
   return rtts.length > 0 ? Math.ceil(Math.max(...rtts) * 10) / 10 : null;
 }

@@ -18,7 +18,15 @@ interface Report {
   verdict: "pass" | "fail";
   scenario: { name: string };
   faults: FaultFigures[];
+  probes: { intervalMs: number; skipped: number; schedulerLagMs: { max: number } };
 }
+
+/**
+ * The most a failover's ± may be by its definition (README "Precision"): its recovery bracket — Δ per
+ * sequence step, one more for each probe never sent — plus the larger send lag of its two probes (T_f
+ * is a command's return on our clock: no ± of its own). Δ alone on a quiet machine.
+ */
+const failoverPrecisionBoundMs = (r: Pick<Report, "probes">): number => r.probes.intervalMs * (1 + r.probes.skipped) + r.probes.schedulerLagMs.max + 0.2;
 
 /**
  * The CLI end to end on a real lab: scenarios (a)–(d) in one run (one lab, four drills), with the
@@ -63,13 +71,14 @@ describe.sequential("vipdrill run: drills on the built-in lab", () => {
 
   // The backup declares the master dead 3 adverts + skew (3.61 s) after the last advert it heard, which
   // left the master up to 1 s before the link was pulled: the VIP moves 2.6–3.7 s after the pull.
-  it("(a) link pull on the VRRP master: failover in about 2.6–3.7 s, precision ±10 ms or better", () => {
+  it("(a) link pull on the VRRP master: failover in about 2.6–3.7 s, precision Δ (5 ms) plus the send lag", () => {
     const fault = byName("link-pull-vip-owner").faults[0]!;
     expect(fault.vipMoveMs).toBeGreaterThan(2_500);
     expect(fault.vipMoveMs).toBeLessThan(3_900);
     expect(fault.failoverMs).toBeGreaterThanOrEqual(fault.vipMoveMs! - 50);
     expect(fault.failoverMs).toBeLessThan(4_500);
-    expect(fault.precisionMs).toBeLessThanOrEqual(10);
+    expect(fault.precisionMs).toBeGreaterThanOrEqual(5);
+    expect(fault.precisionMs).toBeLessThanOrEqual(failoverPrecisionBoundMs(byName("link-pull-vip-owner")));
     expect(byName("link-pull-vip-owner").verdict).toBe("pass");
   });
 

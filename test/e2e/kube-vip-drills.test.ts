@@ -18,6 +18,7 @@ interface Report {
   verdict: "pass" | "fail";
   scenario: { name: string };
   target: { kind: string };
+  probes: { intervalMs: number; skipped: number; schedulerLagMs: { max: number } };
   faults: Array<{
     hosts: string[];
     failoverMs: number | null;
@@ -86,7 +87,9 @@ describe.sequential("vipdrill run: kube-vip drills on the stand-in lab", () => {
     expect(fault.failoverMs! + fault.precisionMs).toBeGreaterThanOrEqual(4000);
     expect(fault.failoverMs! - fault.precisionMs).toBeLessThanOrEqual(10_400);
     expect(fault.outsidePrediction).toBe(false);
-    expect(fault.precisionMs).toBeLessThanOrEqual(15);
+    // Δ (10 ms) per sequence step of the recovery bracket plus its larger send lag (README "Precision").
+    expect(fault.precisionMs).toBeGreaterThanOrEqual(10);
+    expect(fault.precisionMs).toBeLessThanOrEqual(report.probes.intervalMs * (1 + report.probes.skipped) + report.probes.schedulerLagMs.max + 0.2);
     expect(fault.vipMoveMs).not.toBeNull();
     const changes = leaseChanges(report).filter((e) => e.holder !== null);
     expect(changes.length).toBeGreaterThanOrEqual(1);

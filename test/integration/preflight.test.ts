@@ -56,6 +56,11 @@ describe.sequential("preflight on a real lab", () => {
       ["version", "pass"],
       ["vrrp-auth", "pass"],
       ["haproxy-backends", "pass"],
+      // Keepalived holds this lab's VIP: kube-vip's checks say so and skip.
+      ["kube-vip-manifest", "skip"],
+      ["kube-vip-lease", "skip"],
+      ["daemon-config", "pass"],
+      ["predicted-failover", "pass"],
       ["vip-single-owner", "pass"],
       ["observers", "pass"],
     ]);
@@ -67,6 +72,9 @@ describe.sequential("preflight on a real lab", () => {
     expect(byId(result, "vrrp-auth").seen).toBe("lb-1: VI_1 auth PASS; lb-2: VI_1 auth PASS");
     expect(byId(result, "haproxy-backends").seen).toBe("lb-1: cp-1 UP, cp-2 UP, cp-3 UP; lb-2: cp-1 UP, cp-2 UP, cp-3 UP");
     expect(byId(result, "vip-single-owner").seen).toBe(`lb-1 holds ${vip()}; lb-2 does not hold it`);
+    // The lab's templates: advert_int 1, VRRPv2, the backup at priority 100 — 3 × 1 s + (256 − 100)/256 s, one interval less at best.
+    expect(byId(result, "predicted-failover").seen).toMatch(/^lb-1 holds the VIP; link-down on vip-owner fails over in 2\.61–3\.61 s by .*, within the budget 5 s$/);
+    expect(byId(result, "daemon-config").seen).toMatch(/^lb-1: keepalived\.conf \/etc\/keepalived\/keepalived\.conf \(.*\); HAProxy socket \/run\/haproxy\/admin\.sock \(.*\); lb-2: /);
     expect(byId(result, "observers").seen).toBe("lb-1: ip monitor runs, Keepalived's log from the journal; lb-2: ip monitor runs, Keepalived's log from the journal");
   });
 
