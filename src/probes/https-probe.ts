@@ -1,7 +1,9 @@
 import { isIP } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
-import { Client, Pool, errors as undiciErrors, type Dispatcher } from "undici";
-import type { ProbeErrorKind, ProbeOutcome } from "../model/timeline.js";
+import { Pool, type Client, type Dispatcher } from "undici";
+import type { ProbeOutcome } from "../model/timeline.js";
+import { freshProbe } from "./fresh-probe.js";
+import { checkBody, classifyError, describeError } from "./probe-outcome.js";
 
 /** Where and what a probe asks: connect to address:port, send `servername` as SNI and Host. */
 export interface ProbeTarget {
@@ -28,8 +30,8 @@ function origin(target: ProbeTarget): string {
 /**
  * One TLS context per CA, shared by every probe: a `ca` option would build a context for each
  * connection (the CA parsed again, an OpenSSL store the worker's small heap seldom collects — RSS
- * grew 2 GiB/h at 200 probes/s). A shared context resumes no session, so each probe still does a
- * whole handshake (undici's session cache belongs to the Client, and each probe has its own).
+ * grew 2 GiB/h at 200 probes/s). A fresh probe offers no session to resume, so each does a whole
+ * handshake.
  */
 const contexts = new Map<string, SecureContext>();
 function secureContextFor(caPem: string | undefined): SecureContext | undefined {
@@ -64,30 +66,20 @@ export function keepAlivePool(target: ProbeTarget, connections: number): Pool {
 
 /**
  * One request. With no dispatcher it opens a fresh TCP + TLS connection and closes it after, like a
- * new client would; with a pool it reuses an established connection.
+ * new client would (fresh-probe.ts); with a pool it reuses an established connection.
  */
 export async function probeOnce(target: ProbeTarget, dispatcher?: Dispatcher): Promise<ProbeResult> {
-  const own =
-    dispatcher === undefined
-      ? new Client(origin(target), {
-          connect: connectOptions(target),
-          headersTimeout: target.timeoutMs,
-          bodyTimeout: target.timeoutMs,
-          pipelining: 0,
-        })
-      : undefined;
-  const via = own ?? dispatcher!;
-  // The deadline covers connect, TLS, headers and body; undici's own connect timeout fires first
-  // when the SYN goes unanswered, so that case is told apart as connect-timeout.
+  if (dispatcher === undefined) return freshProbe(target, secureContextFor(target.caPem));
+  // The deadline covers headers and body; undici's own connect timeout fires first when a pooled
+  // connection must be opened again and the SYN goes unanswered, so that case is told apart as connect-timeout.
   const abort = AbortSignal.timeout(target.timeoutMs + 5);
   try {
-    const response = await via.request({
+    const response = await dispatcher.request({
       origin: origin(target),
       path: target.path,
       method: "GET",
       headers: { host: `${target.servername}:${target.port}`, accept: "application/json" },
       signal: abort,
-      reset: own !== undefined,
     });
     const body = await response.body.text();
     if (response.statusCode !== 200) {
@@ -95,72 +87,8 @@ export async function probeOnce(target: ProbeTarget, dispatcher?: Dispatcher): P
     }
     return checkBody(target.expect, body);
   } catch (error) {
-    return { outcome: classifyError(error, abort.aborted), detail: describe(error) };
-  } finally {
-    if (own) own.destroy().catch(() => undefined);
+    return { outcome: classifyError(error, abort.aborted), detail: describeError(error) };
   }
 }
 
-export function checkBody(expect: "version" | "ok", body: string): ProbeResult {
-  if (expect === "ok") {
-    return body.trim() === "ok" ? { outcome: "ok" } : { outcome: "bad-body", detail: body.slice(0, 80) };
-  }
-  try {
-    const parsed = JSON.parse(body) as { gitVersion?: unknown };
-    if (typeof parsed.gitVersion === "string") return { outcome: "ok" };
-  } catch {
-    // fall through: not JSON
-  }
-  return { outcome: "bad-body", detail: `no gitVersion in ${JSON.stringify(body.slice(0, 60))}` };
-}
-
-const TLS_CODE = /^(ERR_TLS|ERR_SSL|ERR_OSSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/;
-
-/** Map a network error to the error kinds of the README's "Measurement definitions" (probe kinds). */
-export function classifyError(error: unknown, deadlinePassed: boolean): ProbeErrorKind {
-  const code = errorCode(error);
-  if (error instanceof undiciErrors.ConnectTimeoutError || code === "UND_ERR_CONNECT_TIMEOUT") return "connect-timeout";
-  if (code === "ECONNREFUSED") return "connect-refused";
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EHOSTDOWN" || code === "ENETDOWN") {
-    return "unreachable";
-  }
-  if (code && TLS_CODE.test(code)) return "tls";
-  if (
-    deadlinePassed ||
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT" ||
-    code === "UND_ERR_ABORTED" ||
-    code === "ABORT_ERR" ||
-    code === "ETIMEDOUT"
-  ) {
-    return "timeout";
-  }
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET" || code === "UND_ERR_CLOSED") return "reset";
-  // TLS alerts arrive as plain Errors whose message names the alert.
-  if (/ssl|tls|certificate/i.test(describe(error))) return "tls";
-  return "reset";
-}
-
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "UND_ERR_SOCKET") return code;
-    if (code === "UND_ERR_SOCKET") {
-      const inner = (current as { cause?: unknown }).cause;
-      if (inner && typeof (inner as { code?: unknown }).code === "string") {
-        current = inner;
-        continue;
-      }
-      return code;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function describe(error: unknown): string {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return code ? `${code}: ${message}`.slice(0, 160) : message.slice(0, 160);
-}
+export { checkBody, classifyError } from "./probe-outcome.js";

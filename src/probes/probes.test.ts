@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MonotonicClock, sleep } from "../common/clock.js";
 import { Timeline } from "../model/timeline.js";
 import { checkBody, probeOnce, type ProbeTarget } from "./https-probe.js";
+import { parseResponse } from "./fresh-probe.js";
 import { ProbeRunner } from "./probe-runner.js";
 
 /** A real TLS server on loopback, answering like the apiserver; its behaviour is switched per test. */
@@ -148,5 +149,29 @@ describe("open-loop schedule in worker threads", () => {
     const ok = timeline.probeColumns("keep-alive")!.probeEvents().filter((e) => e.outcome === "ok").length;
     expect(ok).toBe(21);
     expect(connections - before).toBe(1);
+  });
+});
+
+describe("a fresh probe's HTTP/1.1 response, read to its end", () => {
+  const bytes = (text: string): Buffer => Buffer.from(text, "latin1");
+  const VERSION = JSON.stringify({ gitVersion: "v1.34.0" });
+  it("is whole at its Content-Length, or at the last chunk, or (with neither) at the connection's end", () => {
+    const head = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${VERSION.length}\r\n\r\n`;
+    expect(parseResponse(bytes(head + VERSION.slice(0, 5)), false, "version")).toBeUndefined();
+    expect(parseResponse(bytes(head + VERSION), false, "version")).toEqual({ outcome: "ok" });
+    const chunked = `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\n${VERSION.slice(0, 5)}\r\n${(VERSION.length - 5).toString(16)}\r\n${VERSION.slice(5)}\r\n`;
+    expect(parseResponse(bytes(chunked), false, "version")).toBeUndefined();
+    expect(parseResponse(bytes(`${chunked}0\r\n\r\n`), false, "version")).toEqual({ outcome: "ok" });
+    const bare = `HTTP/1.0 200 OK\r\n\r\nok`;
+    expect(parseResponse(bytes(bare), false, "ok")).toBeUndefined();
+    expect(parseResponse(bytes(bare), true, "ok")).toEqual({ outcome: "ok" });
+  });
+
+  it("a status other than 200 is http-status, a body without gitVersion bad-body, a cut-off one reset", () => {
+    expect(parseResponse(bytes("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 3\r\n\r\nno\n"), false, "version")).toEqual({ outcome: "http-status", detail: "HTTP 503" });
+    expect(parseResponse(bytes("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n<html>"), false, "version")?.outcome).toBe("bad-body");
+    expect(parseResponse(bytes("HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n{\"gitV"), true, "version")).toEqual({ outcome: "reset", detail: "the connection was closed before the response body ended" });
+    expect(parseResponse(bytes("HTTP/1.1 200 OK\r\nContent-Le"), true, "version")?.outcome).toBe("reset");
+    expect(parseResponse(bytes("SSH-2.0-OpenSSH_9.2\r\n\r\n"), false, "version")?.outcome).toBe("bad-body");
   });
 });
