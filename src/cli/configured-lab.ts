@@ -20,8 +20,7 @@ import type { Report } from "../report/report-types.js";
 import { screenFor, type ProgressPrinter } from "../report/terminal.js";
 import { renderTicket } from "../report/ticket.js";
 import { KEEPALIVED_CONF } from "../targets/docker/lab-files.js";
-import { HAPROXY_BACKEND } from "../targets/docker/lab-topology.js";
-import { configRequestOf, prepareLabConfig, type PreparedConfig, type PreparedLab } from "../targets/docker/proposed-config.js";
+import { configRequestOf, prepareLabConfig, topologyWithConfig, type PreparedConfig, type PreparedLab } from "../targets/docker/proposed-config.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { DrillWritten } from "./run-command.js";
 
@@ -108,15 +107,9 @@ export class ConfiguredLab {
   }
 
   #topologyFor(config: PreparedConfig): Topology {
-    // The windows come from this configuration's timers, or none (never the templates' for a file that sets its own).
-    const { keepalived: _, ...rest } = this.topology;
-    return {
-      ...rest,
-      ...(config.timings && { keepalived: config.timings }),
-      configuration: config.record,
-      haproxy: { ...this.topology.haproxy, backend: config.haproxyBackend ?? HAPROXY_BACKEND },
-    };
+    return topologyWithConfig(this.topology, config);
   }
+
 }
 
 /** Today's and the proposed drill side by side: compare's table on the terminal, comparison.md/.html and ticket.md in the proposed run's folder. */

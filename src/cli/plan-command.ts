@@ -21,7 +21,7 @@ import { MONITOR } from "../observers/vip-observer.js";
 import { followKubeVipLogArgv } from "../observers/kube-vip-log-observer.js";
 import { kubectlLeaseArgv, leasePath as LEASE_PATH } from "../host-tools/lease-client.js";
 import { planLab } from "../targets/docker/docker-lab.js";
-import { configRequestOf, planLabConfig } from "../targets/docker/proposed-config.js";
+import { configRequestOf, planLabConfig, topologyWithConfig } from "../targets/docker/proposed-config.js";
 import { plannedLabTopology } from "../targets/docker/lab-topology.js";
 import type { Topology } from "../model/host.js";
 import { hostsWithRole } from "../model/host.js";
@@ -199,14 +199,8 @@ async function plannedLab(scenario: Scenario, labName: string): Promise<Topology
   const request = configRequestOf(scenario, {});
   if (request === undefined) return plannedLabTopology(planLab(scenario.lab, scenario.dns, labName));
   const prepared = await planLabConfig(scenario, labName, request);
-  const first = prepared.baseline ?? prepared.proposed;
-  const { keepalived: _templates, ...topology } = plannedLabTopology(prepared.plan);
-  return {
-    ...topology,
-    ...(prepared.proposed.timings && { keepalived: prepared.proposed.timings }),
-    configuration: prepared.proposed.record,
-    haproxy: { ...topology.haproxy, backend: first.haproxyBackend ?? topology.haproxy.backend },
-  };
+  // The plan is of the recorded drill: the proposed configuration's (a baseline is drilled before it).
+  return topologyWithConfig(plannedLabTopology(prepared.plan), prepared.proposed);
 }
 
 export async function planCommand(files: string[], options: { labName: string; inventory?: string; json?: boolean }): Promise<ExitCode> {

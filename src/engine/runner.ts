@@ -3,7 +3,7 @@ import { AbortedError, RestoreError, VipdrillError, errorMessage } from "../comm
 import { prepareFault, type InjectedFault } from "../faults/fault-controller.js";
 import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
 import { resolveTargets } from "../scenario/selector.js";
-import type { Scenario } from "../model/scenario.js";
+import type { ProbeSpec, Scenario } from "../model/scenario.js";
 import type { Host, Topology } from "../model/host.js";
 import { Observation } from "./observation.js";
 import { renderCommand } from "../model/command.js";
@@ -90,8 +90,8 @@ async function withKubeVipTimings(topology: Topology): Promise<Topology> {
   return timings ? { ...topology, kubeVip: { ...setup, timings, source: `${setup.manifestPath} on the control planes` } } : topology;
 }
 
-export function probeStreams(scenario: Scenario, topology: Topology): StreamSpec[] {
-  const { probes } = scenario;
+/** The fresh stream (and the keep-alive one, where asked) to the topology's VIP: a drill's and a watch's alike. */
+export function probeStreams(probes: Omit<ProbeSpec, "stableMs">, topology: Topology): StreamSpec[] {
   const target = {
     address: topology.endpoint.vip,
     port: topology.endpoint.port,
@@ -166,7 +166,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     options.onTargets?.(fault);
     checkAbort();
 
-    await probes.start(probeStreams(scenario, topology));
+    await probes.start(probeStreams(scenario.probes, topology));
     probing = true;
     phase("baseline");
     await sleep(scenario.baselineMs, signal);

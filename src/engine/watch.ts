@@ -1,20 +1,14 @@
 import { sleep, type Clock } from "../common/clock.js";
 import { VipdrillError, errorMessage } from "../common/errors.js";
 import type { Topology } from "../model/host.js";
-import { FRESH_STREAM, KEEPALIVE_STREAM, type Timeline } from "../model/timeline.js";
-import { ProbeRunner, type StreamSpec } from "../probes/probe-runner.js";
+import type { ProbeSpec } from "../model/scenario.js";
+import { FRESH_STREAM, type Timeline } from "../model/timeline.js";
+import { ProbeRunner } from "../probes/probe-runner.js";
 import { Observation } from "./observation.js";
+import { probeStreams } from "./runner.js";
 
-export interface WatchProbes {
-  intervalMs: number;
-  timeoutMs: number;
-  path: string;
-  expect: "version" | "ok";
-  maxInFlight: number;
-  /** Long-lived connections, like a kubelet's; 0: none. */
-  keepAliveConnections: number;
-  keepAliveIntervalMs: number;
-}
+/** A watch's probes: a drill's, without a stable time of its own (its report uses the drill's default). */
+export type WatchProbes = Omit<ProbeSpec, "stableMs">;
 
 export interface WatchOptions {
   topology: Topology;
@@ -41,23 +35,6 @@ export interface WatchOutcome {
   vipTimePrecisionMs: number | null;
 }
 
-export function watchStreams(topology: Topology, probes: WatchProbes): StreamSpec[] {
-  const target = {
-    address: topology.endpoint.vip,
-    port: topology.endpoint.port,
-    servername: topology.endpoint.dns,
-    path: probes.path,
-    caPem: topology.endpoint.caPem,
-    expect: probes.expect,
-    timeoutMs: probes.timeoutMs,
-  };
-  const streams: StreamSpec[] = [{ name: FRESH_STREAM, target, intervalMs: probes.intervalMs, maxInFlight: probes.maxInFlight, keepAliveConnections: 0 }];
-  if (probes.keepAliveConnections > 0) {
-    streams.push({ name: KEEPALIVE_STREAM, target, intervalMs: probes.keepAliveIntervalMs, maxInFlight: probes.keepAliveConnections * 4, keepAliveConnections: probes.keepAliveConnections });
-  }
-  return streams;
-}
-
 /**
  * A watch: the drill's probes and observers with no fault, while someone else makes the change
  * (a maintenance window), until Ctrl-C or the duration. Everything lands on the timeline — the
@@ -75,7 +52,7 @@ export async function runWatch(options: WatchOptions): Promise<WatchOutcome> {
   let probing = false;
   try {
     await observation.start();
-    await probes.start(watchStreams(topology, options.probes));
+    await probes.start(probeStreams(options.probes, topology));
     probing = true;
     timeline.append({ type: "phase", phase: "watch", atMs: clock.nowMs() });
     const startedMs = clock.nowMs();

@@ -10,7 +10,7 @@ type Window = { fromMs: number; toMs: number } | null | undefined;
 export function fromReturn<W extends Window>(window: W, startMs: number | null | undefined, returnedMs: number | null | undefined): W {
   if (!window) return window;
   const ran = startMs != null && returnedMs != null ? Math.max(0, returnedMs - startMs) : 0;
-  return { ...window, fromMs: Math.max(0, window.fromMs - ran), toMs: window.toMs };
+  return { ...window, fromMs: Math.max(0, window.fromMs - ran) };
 }
 
 /** A predicted window: "2.609 s–3.609 s", or "0 ms (no failover)" where nothing is to move. */

@@ -12,7 +12,7 @@ import { figureText } from "./aggregate/figure-text.js";
 import type { RunAnalysis } from "../analysis/types.js";
 import type { Report, ReportOutage } from "./report-types.js";
 import { fromReturn } from "./predicted-window.js";
-import { watchHeadline } from "./watch-headline.js";
+import { ENDPOINT_SILENT_NOTE, watchHeadline } from "./watch-headline.js";
 
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 type Window = { fromMs: number; toMs: number } | null | undefined;
@@ -72,7 +72,7 @@ function renderWatchTicket(report: Report): string {
   const origin = Date.parse(report.startedAt);
   const clock = (ms: number): string => new Date(origin + ms).toISOString().slice(11, 23);
   const analysis = report.analysis as RunAnalysis;
-  const headline = watchHeadline(report) ?? `❌ FAIL${report.error ? ` — ${report.error.message}` : analysis.notes.includes("the endpoint never answered a probe during the watch") ? " — the endpoint never answered a probe" : ""}`;
+  const headline = watchHeadline(report) ?? `❌ FAIL${report.error ? ` — ${report.error.message}` : analysis.notes.includes(ENDPOINT_SILENT_NOTE) ? " — the endpoint never answered a probe" : ""}`;
   const marks = report.marks ?? [];
   const periods = report.periods ?? [];
   const ms = (v: number | null): string => (v === null ? "–" : formatDurationMs(v));

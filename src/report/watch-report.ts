@@ -1,4 +1,5 @@
 import { phaseLatency } from "../analysis/phase-latency.js";
+import { ENDPOINT_SILENT_NOTE } from "./watch-headline.js";
 import type { RunAnalysis } from "../analysis/types.js";
 import type { Topology } from "../model/host.js";
 import type { ProbeColumns } from "../model/probe-columns.js";
@@ -63,7 +64,7 @@ export function buildWatchReport(record: WatchRecord): Report & { kind: "watch";
   // No fault, no budget: a watch measures what the change did; only an endpoint that never answered fails it.
   // and every outage of a watch is "before the fault": the drill's notes on a missing fault do not apply.
   const notes = analysis.notes.filter((n) => !n.startsWith("no fault was injected") && !n.startsWith("before the fault:"));
-  if (!record.answered) notes.push("the endpoint never answered a probe during the watch");
+  if (!record.answered) notes.push(ENDPOINT_SILENT_NOTE);
   return {
     ...report,
     verdict: record.answered && report.error === null ? "pass" : "fail",

@@ -17,6 +17,7 @@ import { parseKeepalivedConf, type ConfStatement } from "../../host-tools/keepal
 import { keepalivedSetupOf, vrrpInstanceFor, type VrrpInstanceConf } from "../../host-tools/keepalived-timings.js";
 import type { KeepalivedSetup } from "../../model/keepalived.js";
 import type { ConfigDaemon, ConfigUnderTest } from "../../model/config-under-test.js";
+import type { Topology } from "../../model/host.js";
 import type { Scenario } from "../../model/scenario.js";
 import { withCheckContainer, type ConfigCheckNode } from "./config-check.js";
 import { planLab } from "./docker-lab.js";
@@ -148,6 +149,20 @@ export async function prepareLabConfig(docker: Docker, scenario: Scenario, labNa
 export async function planLabConfig(scenario: Scenario, labName: string, request: LabConfigRequest): Promise<PreparedLab> {
   const loaded = await loadLab(scenario, labName, request);
   return assembleLab(loaded, { commands: new Set(loaded.asks.commands), users: new Set(loaded.asks.users) }, () => Promise.resolve([]));
+}
+
+/**
+ * The lab's topology as a drill on this configuration sees it: the windows from its timers, or none
+ * (never the templates' for a file that sets its own), the configuration named, its backend.
+ */
+export function topologyWithConfig(topology: Topology, config: PreparedConfig): Topology {
+  const { keepalived: _templates, ...rest } = topology;
+  return {
+    ...rest,
+    ...(config.timings && { keepalived: config.timings }),
+    configuration: config.record,
+    haproxy: { ...topology.haproxy, backend: config.haproxyBackend ?? HAPROXY_BACKEND },
+  };
 }
 
 /** The lab's side of the mapping, from its plan. */
