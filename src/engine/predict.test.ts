@@ -54,3 +54,28 @@ describe("predictFailback and predictNoFailover on the lab's balancers", () => {
     expect(predictNoFailover(fault({ type: "service-stop", service: "haproxy", target: "vip-owner" }), unchecked)).toContain("no vrrp_script is tracked");
   });
 });
+
+describe("predictFailover on kube-vip's leader", () => {
+  const kubeVipLab = plannedLabTopology(
+    planLab(
+      { topology: "kube-vip", subnet: "172.30.99.0/24", vip: "172.30.99.200", advertIntS: 1, controlPlanes: 3, loadBalancers: 0, kubeVip: { leaseDurationMs: 5000, renewDeadlineMs: 3000, retryPeriodMs: 1000, arpRateMs: 1000 } },
+      "api.example.org",
+      "unit",
+    ),
+  );
+  const STATIC_POD_STOP = fault({ type: "static-pod-stop", target: "kube-vip-leader" });
+
+  it("a graceful stop releases the Lease: a follower's next poll (2.2 s) plus the kubelet's notice (0.5 s) and the first ARP (1 s)", () => {
+    expect(span(predictFailover(STATIC_POD_STOP, kubeVipLab))).toEqual([0, 3700]);
+  });
+
+  it("a release the leader logged as failed leaves the Lease to expire: a lost leader's window, with the reason first", () => {
+    const why = 'kube-vip on cp-1 did not release the Lease (it logged "Failed to release lease" at T+7.495 s), so it had to expire';
+    const window = predictFailover(STATIC_POD_STOP, kubeVipLab, undefined, why)!;
+    // LD − RP to LD + 2 × 2.2 RP + ARP + the kubelet's notice.
+    expect(span(window)).toEqual([4000, 10_900]);
+    expect(window.terms[0]).toBe(why);
+    // A link pull has no release to fail: its window is the same either way.
+    expect(span(predictFailover(fault({ type: "link-down", target: "kube-vip-leader" }), kubeVipLab, undefined, why))).toEqual([4000, 10_400]);
+  });
+});

@@ -70,19 +70,24 @@ function balancerSetup(fault: FaultSpec, topology: Topology, master: string | un
 /**
  * The failover window the topology's configuration allows for this fault, where one can be derived:
  * kube-vip's lease timings when the fault hits its leader (the selector kube-vip-leader, or
- * vip-owner: under kube-vip the VIP's owner is the leader); Keepalived's and HAProxy's timers on a
+ * vip-owner: under kube-vip the VIP's owner is the leader; `releaseFailed` says why a graceful stop did
+ * not release the Lease, as the leader logged it); Keepalived's and HAProxy's timers on a
  * balancer tier, `master` being the host that holds the VIP when the fault hits.
  */
-export function predictFailover(fault: FaultSpec, topology: Topology, master?: string): PredictedWindow | null {
+export function predictFailover(fault: FaultSpec, topology: Topology, master?: string, releaseFailed?: string): PredictedWindow | null {
   const balancers = balancerSetup(fault, topology, master);
   if (balancers) return keepalivedFailoverWindow(balancers.timings, balancers.fault, balancers.source);
   const setup = topology.kubeVip;
   if (topology.vipManager !== "kube-vip" || !setup?.timings) return null;
   if (fault.selector.kind !== "kube-vip-leader" && fault.selector.kind !== "vip-owner") return null;
-  const loss = leaderLoss(fault);
-  if (loss === undefined) return null;
+  const graceful = leaderLoss(fault);
+  if (graceful === undefined) return null;
+  // A release that failed (a renewal in flight when kube-vip stopped changed the Lease under it: 409)
+  // leaves the Lease to expire, as after a crash.
+  const loss = graceful === "release" && releaseFailed !== undefined ? "expiry" : graceful;
   const notice = fault.type === "static-pod-stop" && setup.manifestNoticeMs ? { ms: setup.manifestNoticeMs, why: "the kubelet notices the manifest is gone" } : undefined;
-  return kubeVipFailoverWindow(setup.timings, loss, setup.source, notice);
+  const window = kubeVipFailoverWindow(setup.timings, loss, setup.source, notice);
+  return window && loss !== graceful ? { ...window, terms: [releaseFailed!, ...window.terms] } : window;
 }
 
 /** The window of the VIP's move back after the restore (Keepalived's preemption), where one can be derived. */

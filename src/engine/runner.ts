@@ -9,6 +9,7 @@ import { Observation } from "./observation.js";
 import { renderCommand } from "../model/command.js";
 import { guardBlastRadius } from "./blast-radius.js";
 import { predictFailback, predictFailover } from "./predict.js";
+import { failedRelease } from "../analysis/kube-vip-release.js";
 import { readKubeVipTimings } from "../host-tools/kube-vip-manifest.js";
 import { readBalancerTimings } from "../host-tools/balancer-timings.js";
 import type { PredictedWindow } from "../model/prediction.js";
@@ -147,6 +148,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   let targets: string[] = [];
   /** Who held the VIP when the fault hit: the master the predicted windows are computed for. */
   let masterAtFault: string | undefined;
+  let faultAtMs = Number.NaN;
   let error: VipdrillError | undefined;
   let probing = false;
   let endMs = Number.NaN;
@@ -173,6 +175,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     checkAbort();
 
     phase("fault");
+    faultAtMs = clock.nowMs();
     // …and a selector that follows the VIP is resolved again at the fault: "the VIP owner" is the owner
     // now, even if the VIP moved during the baseline (a preemption just after the lab came up).
     if (["vip-owner", "vip-backup", "kube-vip-leader"].includes(scenario.fault.selector.kind)) {
@@ -221,13 +224,15 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     await Promise.all(remeasures);
   }
   const configured = await withKubeVipTimings(await withBalancerTimings(topology, (message) => timeline.append({ type: "note", atMs: clock.nowMs(), message })));
+  const releaseFailed = failedRelease(timeline.events, targets, faultAtMs);
+  if (releaseFailed !== undefined) timeline.append({ type: "note", atMs: endMs, message: `${releaseFailed}: the predicted window is a lost leader's, not a graceful stop's` });
   return {
     targets,
     fault,
     endMs,
     error,
     observerLatencyMs: observation.vipTimePrecisionMs(),
-    predicted: predictFailover(scenario.fault, configured, masterAtFault),
+    predicted: predictFailover(scenario.fault, configured, masterAtFault, releaseFailed),
     predictedFailback: predictFailback(scenario.fault, configured, scenario.holdMs, masterAtFault),
   };
 }

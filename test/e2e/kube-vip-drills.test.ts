@@ -30,9 +30,27 @@ interface Report {
     vipOwnerBefore: string | null;
   }>;
   timeline: Array<{ type: string } & Partial<LeaseEvent>>;
+  analysis: { notes: string[] };
 }
 
 const LAB = "vipdrill-e2e-kube-vip";
+
+/**
+ * A renewal in flight when kube-vip is told to stop can land after its release read the Lease: the
+ * release is refused (409) and the Lease must expire — client-go's behaviour, seen here on a loaded
+ * host now and then. Then the report must say so and predict a lost leader's window, and the
+ * failover lie inside it; true when that is what happened (the caller's graceful-stop checks are moot).
+ */
+function releaseRefused(report: Report): boolean {
+  const refused = (report.timeline as Array<{ type: string; message?: string }>).find((e) => e.type === "kube-vip-log" && /Failed to release lease/.test(String(e.message)));
+  if (refused === undefined) return false;
+  console.log(`${report.scenario.name}: ${String(refused.message)}`);
+  const fault = report.faults[0]!;
+  expect(report.analysis.notes.some((n) => /did not release the Lease .* so it had to expire/.test(n))).toBe(true);
+  expect(fault.predicted!.fromMs).toBe(4000);
+  expect(fault.failoverMs! + fault.precisionMs).toBeGreaterThanOrEqual(4000);
+  return true;
+}
 
 /**
  * The runbook's Option A on the stand-in lab (three control planes, a real 3-member etcd, the Lease
@@ -110,8 +128,9 @@ describe.sequential("vipdrill run: kube-vip drills on the stand-in lab", () => {
     const report = byName("kube-vip-static-pod-stop");
     const fault = report.faults[0]!;
     expect(fault.vipMoveMs).not.toBeNull();
-    expect(fault.failoverMs!).toBeLessThan(5000);
     expect(fault.outsidePrediction).toBe(false);
+    if (releaseRefused(report)) return;
+    expect(fault.failoverMs!).toBeLessThan(5000);
     // client-go's release writes an empty holder before a follower takes the Lease.
     expect(leaseChanges(report).some((e) => e.holder === null)).toBe(true);
     expect(report.verdict).toBe("pass");
@@ -162,10 +181,12 @@ describe.sequential("vipdrill run --inventory: kube-vip over SSH", () => {
     const reports = join(dir, "reports");
     const result = await runCli(["run", "--inventory", join(dir, "inventory.yaml"), "--yes", "--reports", reports, "scenarios/kube-vip-static-pod-stop.yaml"]);
     const [report] = (await reportsIn(reports)) as unknown as Report[];
-    expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(report!.target.kind).toBe("inventory");
     const fault = report!.faults[0]!;
     expect(fault.vipMoveMs).not.toBeNull();
+    expect(fault.outsidePrediction, result.stdout).toBe(false);
+    if (releaseRefused(report!)) return;
+    expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(fault.failoverMs!).toBeLessThan(5000);
     expect(fault.predicted).toEqual(expect.objectContaining({ fromMs: 0 }));
   }, 300_000);

@@ -216,12 +216,19 @@ describe.sequential("vipdrill run --inventory: drills over SSH", () => {
   it("SIGKILL in the middle of a link pull: the host heals itself (link and VIP back) within the hold plus the grace", async () => {
     const reports = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
     let killedAt = 0;
+    let watching = false;
     const result = await runCli(["run", "--inventory", inventoryFile, "--yes", "--reports", reports, "scenarios/link-pull-vip-owner.yaml"], {
       onStderr: (text, kill) => {
-        if (!killedAt && /phase fault/.test(text)) {
-          killedAt = Date.now() + 1_500;
-          setTimeout(() => kill("SIGKILL"), 1_500);
-        }
+        if (watching || !/phase fault/.test(text)) return;
+        watching = true;
+        // Killed once the link is down (arming the dead-man timer over SSH first can take seconds on a loaded host).
+        void (async () => {
+          const until = Date.now() + 20_000;
+          while (Date.now() < until && (await linkUp("lb-1"))) await new Promise((r) => setTimeout(r, 100));
+          await new Promise((r) => setTimeout(r, 500));
+          killedAt = Date.now();
+          kill("SIGKILL");
+        })();
       },
     });
     expect(result.code).toBe(null);
