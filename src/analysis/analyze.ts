@@ -3,11 +3,12 @@
  * always give the same figures, whatever order they arrived in. Every choice made here is a
  * sentence of that section; keep the two in step.
  */
-import type { FaultEvent, ProbeEvent } from "../model/timeline.js";
+import { ProbeTable } from "../model/probe-table.js";
+import type { FaultEvent } from "../model/timeline.js";
 import { LATENCY_PHASES, type LatencyPhase } from "../model/scenario.js";
 import { analyzeFault } from "./fault-figures.js";
 import { formatDurationMs } from "./format.js";
-import { isFailed, outageSpans, phaseOfSpan, toOutage } from "./outage-windows.js";
+import { outageSpans, phaseOfSpan, toOutage } from "./outage-windows.js";
 import { phaseLatency } from "./phase-latency.js";
 import { probeStats } from "./probe-stats.js";
 import type { AnalysisInput, FaultAnalysis, PhaseLatency, RunAnalysis } from "./types.js";
@@ -16,19 +17,11 @@ import { splitBrainIntervals, vipEventsOf, vipOwnersAt } from "./vip-owners.js";
 export function analyzeRun(input: AnalysisInput): RunAnalysis {
   const { events, stream, intervalMs, endMs } = input;
   const stableProbes = Math.max(1, Math.ceil(input.stableMs / intervalMs));
-  const probes: ProbeEvent[] = [];
-  let skipped = 0;
   const notes: string[] = [];
   let inject: FaultEvent | undefined;
   let injects = 0;
-  for (const e of input.probes?.sent ?? []) if (e.dueMs < endMs) probes.push(e);
-  for (const e of input.probes?.skipped ?? []) if (e.dueMs < endMs) skipped++;
   for (const e of events) {
-    if (e.type === "probe") {
-      if (e.stream === stream && e.dueMs < endMs) probes.push(e);
-    } else if (e.type === "probe-skipped") {
-      if (e.stream === stream && e.dueMs < endMs) skipped++;
-    } else if (e.type === "note") {
+    if (e.type === "note") {
       // What the drill itself noted (a target re-resolved, …) comes first.
       notes.push(e.message);
     } else if (e.type === "fault-injected") {
@@ -36,7 +29,8 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
       inject ??= e;
     }
   }
-  const ordered = bySeq(probes);
+  const ordered = input.probes ?? ProbeTable.fromEvents(stream, events, endMs);
+  const skipped = ordered.skippedDueMs.length;
   const stats = probeStats(ordered, skipped);
   const vipEvents = vipEventsOf(events, endMs);
   const spans = outageSpans(ordered, stableProbes);
@@ -79,34 +73,13 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   };
 }
 
-/**
- * Probes in sequence order. They finish out of order but their numbers are dense and unique, so
- * each goes straight to its slot: linear, where a comparison sort of an hour's probes is not.
- */
-function bySeq(probes: readonly ProbeEvent[]): ProbeEvent[] {
-  if (probes.length === 0) return [];
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const p of probes) {
-    if (p.seq < min) min = p.seq;
-    if (p.seq > max) max = p.seq;
-  }
-  const slots: Array<ProbeEvent | undefined> = new Array<ProbeEvent | undefined>(max - min + 1);
-  let duplicate = false;
-  for (const p of probes) {
-    if (slots[p.seq - min] !== undefined) duplicate = true;
-    slots[p.seq - min] = p;
-  }
-  if (duplicate) return [...probes].sort((a, b) => a.seq - b.seq);
-  const ordered: ProbeEvent[] = [];
-  for (const p of slots) if (p !== undefined) ordered.push(p);
-  return ordered;
-}
-
 /** The last N probe numbers were all sent and all succeeded. */
-function endsHealthy(probes: readonly ProbeEvent[], n: number): boolean {
-  const last = probes.slice(-n);
-  return last.length === n && last.every((p, i) => !isFailed(p) && (i === 0 || p.seq === last[i - 1]!.seq + 1));
+function endsHealthy(probes: ProbeTable, n: number): boolean {
+  if (probes.length < n) return false;
+  for (let i = probes.length - n; i < probes.length; i++) {
+    if (probes.failed(i) || (i > probes.length - n && probes.seq[i] !== probes.seq[i - 1]! + 1)) return false;
+  }
+  return true;
 }
 
 /**
@@ -114,7 +87,7 @@ function endsHealthy(probes: readonly ProbeEvent[], n: number): boolean {
  * [S_r, end), where R is the end of the fault's last outage window (T_f when there is none; S_r when
  * it did not end before). Without a fault every probe is baseline.
  */
-function latencyByPhase(probes: readonly ProbeEvent[], fault: FaultAnalysis | null, endMs: number): Record<LatencyPhase, PhaseLatency> {
+function latencyByPhase(probes: ProbeTable, fault: FaultAnalysis | null, endMs: number): Record<LatencyPhase, PhaseLatency> {
   const restoreStartMs = fault?.restoreStartMs ?? endMs;
   const lastEnd = fault?.outages.at(-1)?.endMs;
   const recoveredMs = fault === null ? null : fault.outages.length === 0 ? fault.injectedAtMs : fault.recovered ? lastEnd! : null;

@@ -3,15 +3,16 @@
  * outage, errors after recovery and flaps around the inject; the same around the restore; where the
  * VIP went. S_f/T_f are the inject command's start and return, S_r/T_r the restore's.
  */
-import type { FaultEvent, ProbeEvent, VipEvent } from "../model/timeline.js";
+import type { ProbeTable } from "../model/probe-table.js";
+import type { FaultEvent, VipEvent } from "../model/timeline.js";
 import { formatDurationMs, roundUpToTenthMs } from "./format.js";
-import { countFailures, countFlaps, isFailed, type OutageSpan } from "./outage-windows.js";
+import { countFailures, countFlaps, type OutageSpan } from "./outage-windows.js";
 import type { FaultAnalysis, Outage, ProbeStats } from "./types.js";
 import type { PredictedWindow } from "../model/prediction.js";
 import { firstVipMove, ownerLabel, vipOwnersAt } from "./vip-owners.js";
 
 export interface FaultContext {
-  probes: readonly ProbeEvent[];
+  probes: ProbeTable;
   /** Every outage window of the run, and the same as report.json carries them (with their phase). */
   spans: readonly OutageSpan[];
   outages: readonly Outage[];
@@ -33,7 +34,7 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
   const injectStartMs = inject.startMs;
   const restoreStartMs = restore?.startMs ?? Number.POSITIVE_INFINITY;
   const injectUncertaintyMs = inject.uncertaintyMs ?? 0;
-  const dueOf = (index: number): number => probes[index]!.dueMs;
+  const dueOf = (index: number): number => probes.dueMs[index]!;
   const endOf = (span: OutageSpan): number | null => (span.recovery === null ? null : dueOf(span.recovery));
   // No failure seen: an outage shorter than the gap between two sends could still have hidden there.
   const unseenMs = roundUpToTenthMs(intervalMs + ctx.stats.schedulerLagMs.p99);
@@ -176,7 +177,7 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
   analysis.failbackFlaps = firstFailbackEnd === null ? (failbackSpans.length === 0 ? 0 : null) : countFlaps(probes, firstFailbackEnd, Number.POSITIVE_INFINITY);
   // Failures while the restore ran that belong to a fault window still open are the fault's, not the restore's.
   analysis.failuresBeforeRestoreReturned = failbackSpans.reduce(
-    (n, s) => n + probes.slice(s.firstFail, s.lastFail + 1).filter((p) => isFailed(p) && p.dueMs < restore.atMs).length,
+    (n, s) => n + countFailures(probes, Number.NEGATIVE_INFINITY, restore.atMs, s.firstFail, s.lastFail + 1),
     0,
   );
   if (analysis.failuresBeforeRestoreReturned > 0) {

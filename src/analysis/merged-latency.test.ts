@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
 import type { ProbeEvent } from "../model/timeline.js";
+import { ProbeTable } from "../model/probe-table.js";
 import { mergeLatency } from "./merged-latency.js";
 import { phaseLatency } from "./phase-latency.js";
 import { LATENCY_PHASES, type LatencyPhase } from "../model/scenario.js";
@@ -12,7 +13,7 @@ const probe = (seq: number, latencyMs: number, outcome: ProbeEvent["outcome"] = 
 /** One run's latency record whose baseline holds these latencies (the other phases empty). */
 function run(latencies: number[], failed = 0): Record<LatencyPhase, PhaseLatency> {
   const probes = [...latencies.map((ms, i) => probe(i, ms)), ...Array.from({ length: failed }, (_, i) => probe(latencies.length + i, 1000, "connect-timeout"))];
-  return Object.fromEntries(LATENCY_PHASES.map((phase) => [phase, phaseLatency(phase, phase === "baseline" ? probes : [], 0, 1e9)])) as Record<LatencyPhase, PhaseLatency>;
+  return Object.fromEntries(LATENCY_PHASES.map((phase) => [phase, phaseLatency(phase, ProbeTable.fromEvents("fresh", phase === "baseline" ? probes : []), 0, 1e9)])) as Record<LatencyPhase, PhaseLatency>;
 }
 
 describe("mergeLatency", () => {

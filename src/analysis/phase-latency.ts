@@ -1,5 +1,5 @@
 import { build, encodeIntoCompressedBase64, type Histogram } from "hdr-histogram-js";
-import type { ProbeEvent } from "../model/timeline.js";
+import type { ProbeTable } from "../model/probe-table.js";
 import type { LatencyPhase } from "../model/scenario.js";
 import type { PhaseLatency } from "./types.js";
 
@@ -21,7 +21,7 @@ export const HDR_SETTINGS = {
  */
 export function phaseLatency(
   phase: LatencyPhase,
-  probes: readonly ProbeEvent[],
+  probes: ProbeTable,
   fromMs: number | null,
   toMs: number | null,
 ): PhaseLatency {
@@ -29,12 +29,13 @@ export function phaseLatency(
   let count = 0;
   let ok = 0;
   if (fromMs !== null && toMs !== null) {
-    for (const probe of probes) {
-      if (probe.dueMs < fromMs || probe.dueMs >= toMs) continue;
+    const { dueMs, latencyMs } = probes;
+    for (let i = 0; i < probes.length; i++) {
+      if (dueMs[i]! < fromMs || dueMs[i]! >= toMs) continue;
       count++;
-      if (probe.outcome !== "ok") continue;
+      if (probes.failed(i)) continue;
       ok++;
-      histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(0, Math.round(probe.latencyMs * 1000))));
+      histogram.recordValue(Math.min(HIGHEST_TRACKABLE_US, Math.max(0, Math.round(latencyMs[i]! * 1000))));
     }
   }
   return {

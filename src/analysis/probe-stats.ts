@@ -1,17 +1,20 @@
-import type { ProbeErrorKind, ProbeEvent } from "../model/timeline.js";
+import type { ProbeTable } from "../model/probe-table.js";
+import type { ProbeErrorKind } from "../model/timeline.js";
 import type { ProbeStats } from "./types.js";
 
 /** Counts and scheduler lag of one stream's sent probes; `skipped` comes from probe-skipped events. */
-export function probeStats(probes: readonly ProbeEvent[], skipped: number): ProbeStats {
+export function probeStats(probes: ProbeTable, skipped: number): ProbeStats {
   const failedByKind: Partial<Record<ProbeErrorKind, number>> = {};
   let ok = 0;
-  for (const probe of probes) {
-    if (probe.outcome === "ok") ok++;
-    else failedByKind[probe.outcome] = (failedByKind[probe.outcome] ?? 0) + 1;
+  for (let i = 0; i < probes.length; i++) {
+    if (!probes.failed(i)) ok++;
+    else {
+      const kind = probes.outcome(i) as ProbeErrorKind;
+      failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
+    }
   }
   // A typed array sorts numerically, natively: an hour at 200/s is 720,000 lags.
-  const lags = new Float64Array(probes.length);
-  for (let i = 0; i < probes.length; i++) lags[i] = probes[i]!.sentMs - probes[i]!.dueMs;
+  const lags = probes.lagMs.slice(0, probes.length);
   lags.sort();
   return {
     sent: probes.length,

@@ -2,15 +2,16 @@
  * What analysis reads and what it concludes. All times are ms since the run origin (the timeline's
  * monotonic clock); durations end in Ms. The definitions are the README's "Measurement definitions".
  */
-import type { ProbeErrorKind, ProbeEvent, ProbeSkippedEvent, TimelineEvent } from "../model/timeline.js";
+import type { ProbeTable } from "../model/probe-table.js";
+import type { ProbeErrorKind, TimelineEvent } from "../model/timeline.js";
 import type { Budgets, LatencyPhase } from "../model/scenario.js";
 import type { PredictedWindow } from "../model/prediction.js";
 
 export interface AnalysisInput {
-  /** The run's events. Probe events of the stream may be among them, or come in `probes`. */
+  /** The run's events. The stream's probe events are among them, unless its probes come in `probes`. */
   events: readonly TimelineEvent[];
-  /** The stream's probes and skipped probes in sequence order, where they are kept apart from the events (the timeline's columns). */
-  probes?: { sent: readonly ProbeEvent[]; skipped: readonly ProbeSkippedEvent[] };
+  /** The stream's probes due before endMs, where they are kept apart from the events (the timeline's columns): then probe events in `events` are not read. */
+  probes?: ProbeTable;
   /** The probe stream the figures come from, normally "fresh". */
   stream: string;
   /** Δ of that stream. */

@@ -206,7 +206,7 @@ async function measureDrill(scenario: Scenario, topology: Topology, safety: Safe
   } finally {
     live.stop();
   }
-  const report = buildReport({ scenario, topology, events: [...timeline.events, ...timeline.probeEvents()], startedAt, aborted: safety.reason, ...drillRecordOf(outcome) });
+  const report = buildReport({ scenario, topology, events: timeline.events, probeTables: timeline.probeTables(outcome.endMs), startedAt, aborted: safety.reason, ...drillRecordOf(outcome) });
   return { report, error: outcome.error };
 }
 

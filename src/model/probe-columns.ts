@@ -5,11 +5,8 @@
  * steps (chunks, never a doubling copy). Nothing is summarised away: every figure comes out of it
  * exactly as from the events, which are made again on demand, in sequence order.
  */
-import { PROBE_ERROR_KINDS, type ProbeEvent, type ProbeOutcome, type ProbeSkippedEvent } from "./timeline.js";
-
-/** Outcome codes: an index into this list (built on first use: timeline.ts and this module import each other). */
-let outcomes: readonly ProbeOutcome[] | undefined;
-const OUTCOMES = (): readonly ProbeOutcome[] => (outcomes ??= ["ok", ...PROBE_ERROR_KINDS]);
+import { PROBE_OUTCOMES as OUTCOMES, ProbeTable } from "./probe-table.js";
+import type { ProbeEvent, ProbeSkippedEvent } from "./timeline.js";
 const SKIPPED = 254;
 const NOTHING = 255;
 /** 2^16 probes a chunk: 1.1 MiB, five and a half minutes at 200/s. */
@@ -90,6 +87,33 @@ export class ProbeColumns {
       events.push(event);
     });
     return events;
+  }
+
+  /** Sent probes due before `beforeMs` as a table, and the skipped ones' due times: no object per probe. */
+  table(beforeMs = Number.POSITIVE_INFINITY): ProbeTable {
+    let length = 0;
+    this.#each(beforeMs, (_seq, code) => {
+      if (code !== SKIPPED) length++;
+    });
+    const columns = ProbeTable.allocate(length);
+    const details = new Map<number, string>();
+    const skippedDueMs: number[] = [];
+    let i = 0;
+    this.#each(beforeMs, (seq, code, chunk, index, dueMs) => {
+      if (code === SKIPPED) {
+        skippedDueMs.push(dueMs);
+        return;
+      }
+      columns.seq[i] = seq;
+      columns.dueMs[i] = dueMs;
+      columns.lagMs[i] = chunk.lagMs[index]!;
+      columns.latencyMs[i] = chunk.latencyMs[index]!;
+      columns.code[i] = code;
+      const detail = this.#details.get(seq);
+      if (detail !== undefined) details.set(seq, detail);
+      i++;
+    });
+    return new ProbeTable(this.stream, length, columns, details, skippedDueMs);
   }
 
   /** Skipped probes due before `beforeMs`, as events, in sequence order. */

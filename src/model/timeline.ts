@@ -1,4 +1,5 @@
 import { ProbeColumns, type ProbeSchedule } from "./probe-columns.js";
+import type { ProbeTable } from "./probe-table.js";
 
 /**
  * The run's append-only timeline. Every event is stamped in milliseconds since the run origin on
@@ -177,6 +178,11 @@ export class Timeline {
   /** A stream's probes, as columns; undefined when it has none. */
   probeColumns(stream: string): ProbeColumns | undefined {
     return this.#probes.get(stream);
+  }
+
+  /** Every stream's probes due before `beforeMs`, as tables (no object per probe). */
+  probeTables(beforeMs = Number.POSITIVE_INFINITY): ProbeTable[] {
+    return [...this.#probes.values()].map((c) => c.table(beforeMs));
   }
 
   /** Every probe and skipped-probe event of every stream, made again from the columns, in sequence order per stream. */

@@ -17,7 +17,7 @@ const scenario = parseScenario(
 const topology = { kind: "lab", name: "t", hosts: [], endpoint: { vip: "10.0.0.200", port: 6443, dns: "api" }, haproxy: { socket: "/s", backend: "b" } } as unknown as Topology;
 
 /** A synthetic drill: fault at 5.000 s (command 4.950–5.000), probes fail 5.030–8.400, VIP moves at vipMovedAtMs (8.100). */
-function report(vipMovedAtMs = 8100, extra: TimelineEvent[] = []) {
+function report(vipMovedAtMs = 8100, extra: TimelineEvent[] = [], asEvents = false) {
   const timeline = new Timeline();
   for (const e of [
     ...probes({ from: 0, to: 20_000, intervalMs: 10, lagMs: 0.2, fail: [[5030, 8400, "connect-timeout"]] }),
@@ -34,7 +34,7 @@ function report(vipMovedAtMs = 8100, extra: TimelineEvent[] = []) {
     scenario,
     topology,
     // As run-command gives it: the timeline keeps probes in columns, apart from the other events.
-    events: [...timeline.events, ...timeline.probeEvents()],
+    ...(asEvents ? { events: [...timeline.events, ...timeline.probeEvents()] } : { events: timeline.events, probeTables: timeline.probeTables(20_000) }),
     startedAt: new Date("2026-11-25T05:00:00.000Z"),
     endMs: 20_000,
     error: undefined,
@@ -45,6 +45,10 @@ function report(vipMovedAtMs = 8100, extra: TimelineEvent[] = []) {
 }
 
 describe("reports", () => {
+  it("is the same whether the probes come as the timeline's columns or as events (a report read back)", () => {
+    expect(JSON.parse(JSON.stringify(report()))).toEqual(JSON.parse(JSON.stringify(report(8100, [], true))));
+  });
+
   it("report.json carries the verdict and, per fault, failover/outage/VIP move with their precision", () => {
     const r = report();
     expect(r.verdict).toBe("fail"); // failover 3.400 s > the 3 s budget

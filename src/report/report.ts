@@ -11,6 +11,7 @@ import type { PredictedWindow } from "../model/prediction.js";
 import type { Topology } from "../model/host.js";
 import { renderHtml } from "./html/html-report.js";
 import { bucketProbes } from "./html/probe-buckets.js";
+import { ProbeTable, probeTablesOf } from "../model/probe-table.js";
 import { junitSuitesOf, renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderTicket } from "./ticket.js";
@@ -39,7 +40,10 @@ export interface DrillRecord {
   /** The drill's scenario; a watch's has no fault and no lab. */
   scenario: ReportScenario;
   topology: Topology;
+  /** The run's events; its probes among them, unless they come in `probeTables`. */
   events: readonly TimelineEvent[];
+  /** Each stream's probes due before endMs, where the timeline keeps them apart (its columns). */
+  probeTables?: readonly ProbeTable[];
   startedAt: Date;
   /** End of the observation, ms since the run origin. */
   endMs: number;
@@ -60,8 +64,11 @@ export interface DrillRecord {
 /** Analyse the timeline, judge the budgets and assemble report.json. */
 export function buildReport(input: DrillRecord): Report {
   const { scenario, topology } = input;
+  const tables = input.probeTables ?? probeTablesOf(input.events, input.endMs);
+  const fresh = tables.find((t) => t.stream === FRESH_STREAM) ?? ProbeTable.fromEvents(FRESH_STREAM, []);
   const analysis = analyzeRun({
     events: input.events,
+    probes: fresh,
     stream: FRESH_STREAM,
     intervalMs: scenario.probes.intervalMs,
     stableMs: scenario.probes.stableMs,
@@ -149,8 +156,8 @@ export function buildReport(input: DrillRecord): Report {
       schedulerLagMs: analysis.probes.schedulerLagMs,
     },
     analysis,
-    timeline: eventsAroundFailures(input.events),
-    probeBuckets: bucketProbes(input.events, { stream: FRESH_STREAM, endMs: input.endMs, intervalMs: scenario.probes.intervalMs }),
+    timeline: eventsAroundFailures(input.events, tables),
+    probeBuckets: bucketProbes(fresh, { endMs: input.endMs, intervalMs: scenario.probes.intervalMs }),
     ...(topology.configuration && { configuration: topology.configuration }),
   };
 }
@@ -160,24 +167,12 @@ export function buildReport(input: DrillRecord): Report {
  * with their neighbours by seq (the success before a failure is an outage's start, the one after
  * its end); the rest are counted in probeBuckets.
  */
-export function eventsAroundFailures(events: readonly TimelineEvent[]): TimelineEvent[] {
-  const kept: TimelineEvent[] = [];
-  const byStream = new Map<string, Array<Extract<TimelineEvent, { type: "probe" }>>>();
-  for (const e of events) {
-    if (e.type === "probe") {
-      let list = byStream.get(e.stream);
-      if (!list) byStream.set(e.stream, (list = []));
-      list.push(e);
-    } else if (e.type !== "probe-skipped") {
-      kept.push(e);
+export function eventsAroundFailures(events: readonly TimelineEvent[], tables: readonly ProbeTable[]): TimelineEvent[] {
+  const kept: TimelineEvent[] = events.filter((e) => e.type !== "probe" && e.type !== "probe-skipped");
+  for (const probes of tables) {
+    for (let i = 0; i < probes.length; i++) {
+      if (probes.failed(i) || (i > 0 && probes.failed(i - 1)) || (i + 1 < probes.length && probes.failed(i + 1))) kept.push(probes.event(i));
     }
-  }
-  for (const probes of byStream.values()) {
-    probes.sort((a, b) => a.seq - b.seq);
-    probes.forEach((p, i) => {
-      const failed = (q: (typeof probes)[number] | undefined): boolean => q !== undefined && q.outcome !== "ok";
-      if (failed(p) || failed(probes[i - 1]) || failed(probes[i + 1])) kept.push(p);
-    });
   }
   return kept;
 }

@@ -4,7 +4,8 @@ import type { RunAnalysis } from "../analysis/types.js";
 import type { Topology } from "../model/host.js";
 import type { ProbeColumns } from "../model/probe-columns.js";
 import type { ProbeSpec } from "../model/scenario.js";
-import type { MarkEvent, ProbeEvent, TimelineEvent } from "../model/timeline.js";
+import { FRESH_STREAM, type MarkEvent, type TimelineEvent } from "../model/timeline.js";
+import { ProbeTable } from "../model/probe-table.js";
 import { buildReport, type ReportScenario } from "./report.js";
 import type { Report, WatchPeriod } from "./report-types.js";
 
@@ -46,12 +47,12 @@ export function buildWatchReport(record: WatchRecord): Report & { kind: "watch";
     settleMs: 0,
     budgets: { ...WATCH_BUDGETS, latency: {} },
   };
-  const probeEvents = record.probes?.probeEvents(record.endMs) ?? [];
-  const skipped = record.probes?.skippedEvents(record.endMs) ?? [];
+  const probes = record.probes?.table(record.endMs) ?? ProbeTable.fromEvents(FRESH_STREAM, []);
   const report = buildReport({
     scenario,
     topology: record.topology,
-    events: [...record.events, ...probeEvents, ...skipped],
+    events: record.events,
+    probeTables: [probes],
     startedAt: record.startedAt,
     endMs: record.endMs,
     error: record.error,
@@ -72,12 +73,12 @@ export function buildWatchReport(record: WatchRecord): Report & { kind: "watch";
     analysis: { ...analysis, notes },
     kind: "watch",
     marks,
-    periods: periodsBetween(marks, probeEvents, record.endMs),
+    periods: periodsBetween(marks, probes, record.endMs),
   };
 }
 
 /** Latency per period between marks: [start, mark 1), [mark 1, mark 2), …, [last mark, end). */
-export function periodsBetween(marks: readonly MarkEvent[], probes: readonly ProbeEvent[], endMs: number): WatchPeriod[] {
+export function periodsBetween(marks: readonly MarkEvent[], probes: ProbeTable, endMs: number): WatchPeriod[] {
   const edges = [{ label: "start", atMs: 0 }, ...marks.map((m) => ({ label: m.text, atMs: m.atMs }))];
   return edges.map((edge, i) => {
     const toMs = edges[i + 1]?.atMs ?? endMs;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { probes } from "../../../test/helpers/synthetic-timeline.js";
 import { phaseLatency } from "../../analysis/phase-latency.js";
-import type { ProbeEvent } from "../../model/timeline.js";
+import { ProbeTable } from "../../model/probe-table.js";
 import { percentileData, TOP_PERCENTILE } from "./percentile-data.js";
 
 /** 1,000 successes with latencies 1, 2, … 1000 ms: the p-th percentile is ⌈10·p⌉ ms. */
-const uniform = probes({ from: 0, to: 10_000, intervalMs: 10, latencyMs: (due) => due / 10 + 1 }).filter((e): e is ProbeEvent => e.type === "probe");
+const uniform = ProbeTable.fromEvents("fresh", probes({ from: 0, to: 10_000, intervalMs: 10, latencyMs: (due) => due / 10 + 1 }));
 
 describe("percentile data", () => {
   it("x is 1/(1−p) from 0 % to 99.999 % on HdrHistogram's ladder (5 points per halving of the tail)", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { probes } from "../../../test/helpers/synthetic-timeline.js";
 import { syntheticDrillReport } from "../../../test/helpers/synthetic-report.js";
 import { PROBE_ERROR_KINDS, type ProbeEvent, type TimelineEvent } from "../../model/timeline.js";
+import { ProbeTable } from "../../model/probe-table.js";
 import { bucketProbes, bucketSizeMs, MAX_BUCKETS } from "./probe-buckets.js";
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
@@ -23,7 +24,7 @@ describe("probe buckets", () => {
       return [dueMs, dueMs + 5, PROBE_ERROR_KINDS[i % PROBE_ERROR_KINDS.length]!] as const;
     });
     const events = probes({ from: 0, to: 600_000, intervalMs: 5, fail });
-    const b = bucketProbes(events, { stream: "fresh", endMs: 600_000, intervalMs: 5 });
+    const b = bucketProbes(ProbeTable.fromEvents("fresh", events), { endMs: 600_000, intervalMs: 5 });
     expect(b.count).toBe(6000);
     expect(b.outcomes.map((o) => o.outcome)).toEqual(["ok", ...PROBE_ERROR_KINDS]);
     const failed = events.filter((e): e is ProbeEvent => e.type === "probe" && e.outcome !== "ok");
@@ -53,7 +54,7 @@ describe("probe buckets", () => {
       ...latencies.map((latencyMs, seq): TimelineEvent => ({ type: "probe", stream: "fresh", seq, dueMs: seq * 10, sentMs: seq * 10, doneMs: seq * 10 + latencyMs, outcome: "ok", latencyMs })),
       { type: "probe", stream: "fresh", seq: 5, dueMs: 50, sentMs: 50, doneMs: 1050, outcome: "timeout", latencyMs: 1000 },
     ];
-    const b = bucketProbes(events, { stream: "fresh", endMs: 60, intervalMs: 10, maxBuckets: 2 });
+    const b = bucketProbes(ProbeTable.fromEvents("fresh", events), { endMs: 60, intervalMs: 10, maxBuckets: 2 });
     expect(b.bucketMs).toBe(50);
     expect(b.latencyP50Ms).toEqual([3, null]);
     expect(b.latencyMaxMs).toEqual([100, null]);
@@ -69,7 +70,7 @@ describe("probe buckets", () => {
       ...probes({ from: 0, to: 100, intervalMs: 10, stream: "keep-alive", fail: [[0, 100, "reset"]] }),
       ...probes({ from: 100, to: 200, intervalMs: 10, fail: [[100, 200, "tls"]] }),
     ];
-    const b = bucketProbes(events, { stream: "fresh", endMs: 100, intervalMs: 10 });
+    const b = bucketProbes(ProbeTable.fromEvents("fresh", events), { endMs: 100, intervalMs: 10 });
     expect(b.outcomes).toEqual([{ outcome: "ok", counts: Array(10).fill(1) }]);
   });
 });

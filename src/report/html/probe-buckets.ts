@@ -5,7 +5,8 @@
  * is its own row of counts, so a bucket holding one failed probe among a hundred successes still
  * reads 1 in that kind's row (and the page draws any non-zero count at least 2 px wide).
  */
-import { PROBE_ERROR_KINDS, type ProbeOutcome, type TimelineEvent } from "../../model/timeline.js";
+import type { ProbeTable } from "../../model/probe-table.js";
+import { PROBE_ERROR_KINDS, type ProbeOutcome } from "../../model/timeline.js";
 
 /**
  * At most this many buckets, whatever the run's length: a bucket costs ~30 bytes of page data (~45
@@ -41,12 +42,9 @@ export function bucketSizeMs(endMs: number, intervalMs: number, maxBuckets = MAX
   }
 }
 
-/** Probes of `stream` due in [0, endMs) — the ones the figures count — in buckets. */
-export function bucketProbes(
-  events: readonly TimelineEvent[],
-  options: { stream: string; endMs: number; intervalMs: number; maxBuckets?: number },
-): ProbeBuckets {
-  const { stream, endMs } = options;
+/** The stream's probes due in [0, endMs) — the ones the figures count — in buckets. */
+export function bucketProbes(probes: ProbeTable, options: { endMs: number; intervalMs: number; maxBuckets?: number }): ProbeBuckets {
+  const { endMs } = options;
   const bucketMs = bucketSizeMs(endMs, options.intervalMs, options.maxBuckets);
   const count = Math.max(1, Math.ceil(endMs / bucketMs));
   const counts = new Map<BucketOutcome, number[]>();
@@ -57,15 +55,13 @@ export function bucketProbes(
   };
   countsOf("ok");
   const latencies: number[][] = Array.from({ length: count }, () => []);
-  for (const e of events) {
-    if ((e.type !== "probe" && e.type !== "probe-skipped") || e.stream !== stream || e.dueMs < 0 || e.dueMs >= endMs) continue;
-    const i = Math.floor(e.dueMs / bucketMs);
-    if (e.type === "probe-skipped") {
-      countsOf("skipped")[i]!++;
-      continue;
-    }
-    countsOf(e.outcome)[i]!++;
-    if (e.outcome === "ok") latencies[i]!.push(e.latencyMs);
+  for (const dueMs of probes.skippedDueMs) if (dueMs >= 0 && dueMs < endMs) countsOf("skipped")[Math.floor(dueMs / bucketMs)]!++;
+  for (let p = 0; p < probes.length; p++) {
+    const dueMs = probes.dueMs[p]!;
+    if (dueMs < 0 || dueMs >= endMs) continue;
+    const i = Math.floor(dueMs / bucketMs);
+    countsOf(probes.outcome(p))[i]!++;
+    if (!probes.failed(p)) latencies[i]!.push(probes.latencyMs[p]!);
   }
   const order: readonly BucketOutcome[] = ["ok", ...PROBE_ERROR_KINDS, "skipped"];
   const outcomes = order.flatMap((outcome) => {

@@ -8,6 +8,7 @@ import type { Outage, OutagePhase, RunAnalysis } from "../../analysis/types.js";
 import type { Report } from "../report-types.js";
 import { LANE_COLORS, SHADE_COLORS } from "./palette.js";
 import { bucketProbes, type ProbeBuckets } from "./probe-buckets.js";
+import { ProbeTable } from "../../model/probe-table.js";
 import { eventLanes, type Lane, type LaneSegment } from "./timeline-lanes.js";
 
 /** An outage window as the page plots it: report.json's figures, with where it was counted. */
@@ -58,7 +59,7 @@ export function timelineData(report: Report): TimelineData {
     endMs,
     stream: report.probes.stream,
     // Bucketed when the report was built (from every probe); an older report.json kept every probe event.
-    buckets: report.probeBuckets ?? bucketProbes(report.timeline, { stream: report.probes.stream, endMs, intervalMs: report.probes.intervalMs }),
+    buckets: report.probeBuckets ?? bucketProbes(ProbeTable.fromEvents(report.probes.stream, report.timeline, endMs), { endMs, intervalMs: report.probes.intervalMs }),
     lanes,
     shading: [...faultShading(faultWindow, endMs), ...outages.map((o) => ({ fromMs: o.startMs, toMs: o.endMs ?? endMs, color: SHADE_COLORS.outage }))],
     marks,
