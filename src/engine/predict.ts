@@ -11,7 +11,7 @@ import type { FaultSpec, Scenario } from "../model/scenario.js";
  * a graceful stop releases it; a stopped kubelet changes nothing. undefined: no window can be
  * promised (a SIGKILLed kube-vip is restarted by the kubelet, at once or after a back-off).
  */
-function leaderLoss(fault: FaultSpec): LeaderLoss | undefined {
+export function leaderLoss(fault: FaultSpec): LeaderLoss | undefined {
   switch (fault.type) {
     case "link-down":
     case "node-kill":

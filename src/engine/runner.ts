@@ -8,7 +8,7 @@ import type { Host, Topology } from "../model/host.js";
 import { Observation } from "./observation.js";
 import { renderCommand } from "../model/command.js";
 import { guardBlastRadius } from "./blast-radius.js";
-import { predictFailback, predictFailover } from "./predict.js";
+import { leaderLoss, predictFailback, predictFailover } from "./predict.js";
 import { failedRelease } from "../analysis/kube-vip-release.js";
 import { readKubeVipTimings } from "../host-tools/kube-vip-manifest.js";
 import { readBalancerTimings } from "../host-tools/balancer-timings.js";
@@ -224,7 +224,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     await Promise.all(remeasures);
   }
   const configured = await withKubeVipTimings(await withBalancerTimings(topology, (message) => timeline.append({ type: "note", atMs: clock.nowMs(), message })));
-  const releaseFailed = failedRelease(timeline.events, targets, faultAtMs);
+  // Only a graceful stop has a release to fail; after a link pull the same lines mean nothing for the window.
+  const releaseFailed = leaderLoss(scenario.fault) === "release" ? failedRelease(timeline.events, targets, faultAtMs) : undefined;
   if (releaseFailed !== undefined) timeline.append({ type: "note", atMs: endMs, message: `${releaseFailed}: the predicted window is a lost leader's, not a graceful stop's` });
   return {
     targets,
