@@ -17,15 +17,18 @@ export function routeRestoreArgv(family: "-4" | "-6", line: string, dev: string)
 }
 
 async function routesOf(host: Host, dev: string): Promise<string[][]> {
-  const restores: string[][] = [];
-  for (const family of ["-4", "-6"] as const) {
-    const result = await host.transport.exec(["ip", "-o", family, "route", "show", "dev", dev], { timeoutMs: 10_000 });
-    if (result.exitCode !== 0) continue;
-    for (const line of result.stdout.split("\n")) {
-      if (line.trim() && !isKernelRoute(line.trim())) restores.push(routeRestoreArgv(family, line, dev));
-    }
-  }
-  return restores;
+  // Both families at once: each command is a round trip (a docker exec, an SSH channel), and a
+  // repeated drill pays them at every prepare and every restore's verification.
+  const families = ["-4", "-6"] as const;
+  const results = await Promise.all(families.map((family) => host.transport.exec(["ip", "-o", family, "route", "show", "dev", dev], { timeoutMs: 10_000 })));
+  return results.flatMap((result, i) =>
+    result.exitCode !== 0
+      ? []
+      : result.stdout
+          .split("\n")
+          .filter((line) => line.trim() && !isKernelRoute(line.trim()))
+          .map((line) => routeRestoreArgv(families[i]!, line, dev)),
+  );
 }
 
 async function linkState(host: Host, dev: string): Promise<"up" | "down" | "missing"> {
@@ -59,18 +62,19 @@ export const linkDown: FaultDefinition<Extract<FaultSpec, { type: "link-down" }>
     return Promise.all(
       targets.map(async (host) => {
         const dev = spec.interface ?? host.vipInterface;
-        const routes = dryRun
-          ? [["ip", "route", "replace", `<each non-kernel route of ${dev}, captured before the fault>`, "dev", dev]]
-          : await routesOf(host, dev);
+        // The routes, the way back to us and the link's state, read at once (the precheck uses that state).
+        const [routes, cutsTransport, stateNow] = dryRun
+          ? [[["ip", "route", "replace", `<each non-kernel route of ${dev}, captured before the fault>`, "dev", dev]], false, undefined]
+          : await Promise.all([routesOf(host, dev), carriesTransport(host, dev), linkState(host, dev)]);
         const restore: Command[] = [exec(["ip", "link", "set", "dev", dev, "up"]), ...routes.map((argv) => exec(argv))];
         return {
           host,
-          cutsTransport: dryRun ? false : await carriesTransport(host, dev),
+          cutsTransport,
           inject: [exec(["ip", "link", "set", "dev", dev, "down"])],
           restore,
           selfHealing: true,
           precheck: async () => {
-            const state = await linkState(host, dev);
+            const state = stateNow ?? (await linkState(host, dev));
             if (state === "missing") {
               const names = await interfaceNames(host);
               return `no interface ${dev} on ${host.id} (it has: ${names.join(", ") || "none that ip -o link show lists"})`;
@@ -79,8 +83,8 @@ export const linkDown: FaultDefinition<Extract<FaultSpec, { type: "link-down" }>
           },
           injected: async () => ((await linkState(host, dev)) === "down" ? undefined : `${dev} on ${host.id} still up`),
           restored: async () => {
-            if ((await linkState(host, dev)) !== "up") return `${dev} on ${host.id} still down`;
-            const now = await routesOf(host, dev);
+            const [state, now] = await Promise.all([linkState(host, dev), routesOf(host, dev)]);
+            if (state !== "up") return `${dev} on ${host.id} still down`;
             const missing = routes.filter((argv) => !now.some((r) => r.join(" ") === argv.join(" ")));
             return missing.length === 0 ? undefined : `${host.id}: routes not back: ${missing.map((r) => r.slice(4, -2).join(" ")).join("; ")}`;
           },
