@@ -44,7 +44,8 @@ line("  scenario's own baseline + hold + settle", `${(ownMs / 1000).toFixed(1)} 
 line("  failback wait (VIP back on lb-1, lab healthy)", `median ${(median(waits) / 1000).toFixed(2)} s, max ${((waits.at(-1) ?? 0) / 1000).toFixed(2)} s`);
 line("  per-iteration overhead beyond those", `median ${(median(overheads) / 1000).toFixed(2)} s, max ${((overheads.at(-1) ?? 0) / 1000).toFixed(2)} s`);
 const durations = repeat.iterations.map((it) => it.figures.failover);
-line("  failover p50 / p95 over the iterations", `${repeat.figures.failover.stats.p50?.value ?? "–"} / ${repeat.figures.failover.stats.p95?.value ?? "–"} ms (n ${durations.length})`);
+const seconds = (ms: number | null | undefined): string => (ms == null ? "–" : `${(ms / 1000).toFixed(3)} s`);
+line("  failover p50 / p95 over the iterations", `${seconds(repeat.figures.failover.stats.p50?.value)} / ${seconds(repeat.figures.failover.stats.p95?.value)} (n ${durations.length})`);
 line("  reports", runDir);
 
 // Where the overhead goes, from each iteration's own report: its start → the baseline (observers,
@@ -59,5 +60,5 @@ const phases = await Promise.all(repeat.iterations.map(phasesOf));
 const afterMs = phases.slice(0, -1).map((p, i) => starts[i + 1]! - starts[i]! - p.endMs - (repeat.iterations[i + 1]!.failbackWaitMs ?? 0));
 const med = (values: number[]): string => `median ${(median([...values].sort((a, b) => a - b)) / 1000).toFixed(2)} s`;
 line("    start → baseline (observers, clocks, precheck, probes)", med(phases.map((p) => p.setupMs)));
-line("    restore phase (commands, verification, disarm)", med(phases.map((p) => p.restoreMs)));
+line("    restore phase (commands, verification; the disarm overlaps the settle)", med(phases.map((p) => p.restoreMs)));
 line("    observation end → next start, less the failback wait", med(afterMs));

@@ -198,7 +198,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     checkAbort();
 
     phase("restore");
-    await fault.restore();
+    // The timers are disarmed while the settle goes on: awaited below, before the drill ends.
+    await fault.restore({ deferDisarm: true });
     phase("settle");
     await sleep(scenario.settleMs, signal);
     checkAbort();
@@ -208,6 +209,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     // Restore first: nothing else matters as much. A failed restore replaces any earlier error.
     try {
       await fault?.restore();
+      await fault?.disarmed();
     } catch (restoreError) {
       error =
         restoreError instanceof RestoreError

@@ -98,16 +98,25 @@ export function deadManCommands(name: string, restore: Command[], afterMs: numbe
   };
 }
 
-/**
- * Arm the timer before injecting; `afterMs` is honoured to the millisecond: for a fault that cuts
- * our connection to the host, this timer IS the restore.
- */
-export async function armDeadMan(host: Host, name: string, restore: Command[], afterMs: number): Promise<DeadMan> {
+/** How a host runs a dead-man timer: a systemd transient timer where systemd is PID 1 with systemd-run, else a detached shell. */
+export type DeadManKind = "systemd" | "shell";
+
+/** Which kind of timer the host can run; removes a stamp file an earlier run of this timer left. */
+export async function deadManKind(host: Host, name: string): Promise<DeadManKind> {
   const { stampFile } = deadManNames(name);
   const probe = await host.transport.exec(["sh", "-c", 'rm -f "$1"; test -d /run/systemd/system && command -v systemd-run', "vipdrill-probe", stampFile], {
     timeoutMs: 10_000,
   });
-  const { arm, disarm, script } = deadManCommands(name, restore, afterMs, probe.exitCode === 0);
+  return probe.exitCode === 0 ? "systemd" : "shell";
+}
+
+/**
+ * Arm the timer before injecting (`kind` as deadManKind found it, or found now); `afterMs` is honoured to the millisecond: for a fault that cuts
+ * our connection to the host, this timer IS the restore.
+ */
+export async function armDeadMan(host: Host, name: string, restore: Command[], afterMs: number, kind?: DeadManKind): Promise<DeadMan> {
+  const { stampFile } = deadManNames(name);
+  const { arm, disarm, script } = deadManCommands(name, restore, afterMs, (kind ?? (await deadManKind(host, name))) === "systemd");
   const result = await host.transport.exec(arm, { timeoutMs: 10_000 });
   if (result.exitCode !== 0) throw new Error(`arming the dead-man timer on ${host.id} failed: ${failureOf(result)}`);
   return { hostId: host.id, disarm, script, stampFile };

@@ -146,3 +146,34 @@ describe("a fault that cuts vipdrill's connection to its host (link pull over th
     ]);
   }, 15_000);
 });
+
+describe("a fault on a host that stays reachable", () => {
+  it("with deferDisarm the restore resolves once the host is verified healed; disarmed() waits for the timer's cancel", async () => {
+    let releaseDisarm = (): void => undefined;
+    const disarmHeld = new Promise<void>((r) => (releaseDisarm = r));
+    const transport = new CuttableHost();
+    const exec0 = transport.exec.bind(transport);
+    transport.exec = async (argv, options) => {
+      if (argv[0] !== "systemctl" || argv[1] !== "stop") return exec0(argv, options);
+      transport.log.push(argv.join(" "));
+      await disarmHeld;
+      return result(argv, 0);
+    };
+    const { fault } = setup(transport);
+    // The same host, its link not carried by vipdrill's connection: restored by vipdrill, not by its timer.
+    (fault.actions[0] as { cutsTransport: boolean }).cutsTransport = false;
+    await fault.inject(60_000, 15_000);
+    await fault.restore({ deferDisarm: true });
+    let disarmed = false;
+    const waiting = fault.disarmed().then(() => (disarmed = true));
+    expect(fault.state).toBe("restored");
+    expect(transport.log.some((l) => l.startsWith("systemctl stop vipdrill-heal-f1-lb-1.timer"))).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(disarmed).toBe(false);
+    releaseDisarm();
+    await waiting;
+    await fault.disarmed();
+    expect(disarmed).toBe(true);
+    transport.timers.forEach(clearTimeout);
+  });
+});

@@ -8,7 +8,7 @@ import type { Host, Topology } from "../model/host.js";
 import { FAULTS } from "./catalogue.js";
 import { failureOf, renderCommand, runCommand, type Command } from "../model/command.js";
 import { CutOffHosts, type HostRestore, type RunCommands } from "./cut-off-hosts.js";
-import { armDeadMan, type DeadMan } from "./dead-man.js";
+import { armDeadMan, deadManKind, type DeadMan, type DeadManKind } from "./dead-man.js";
 import type { FaultDefinition, HostAction } from "./fault.js";
 
 export class FaultError extends UsageError {}
@@ -30,6 +30,7 @@ export interface InjectTiming {
 export class InjectedFault {
   #state: "prepared" | "injecting" | "injected" | "restoring" | "restored" = "prepared";
   #restoring: Promise<void> | undefined;
+  #disarming: Promise<void> | undefined;
   readonly #deadMen: DeadMan[] = [];
   /** Per host: when its dead-man timer fires (run clock). */
   readonly #dueMs = new Map<string, number>();
@@ -45,6 +46,8 @@ export class InjectedFault {
     private readonly timeline: Timeline,
     private readonly clock: Clock,
     hostClocks: HostClocks = new HostClocks(clock),
+    /** Per self-healing host, whether its timer is a systemd one, found when the fault was prepared. */
+    private readonly timerKinds: ReadonlyMap<string, DeadManKind> = new Map(),
   ) {
     this.hosts = actions.map((a) => a.host.id);
     this.#cutOff = new CutOffHosts(id, timeline, clock, hostClocks);
@@ -70,7 +73,7 @@ export class InjectedFault {
       for (const action of this.actions) {
         if (!action.selfHealing) continue;
         const afterMs = action.cutsTransport ? holdMs : holdMs + graceMs;
-        this.#deadMen.push(await armDeadMan(action.host, `${this.id}-${action.host.id}`, action.restore, afterMs));
+        this.#deadMen.push(await armDeadMan(action.host, `${this.id}-${action.host.id}`, action.restore, afterMs, this.timerKinds.get(action.host.id)));
         this.#dueMs.set(action.host.id, this.clock.nowMs() + afterMs);
       }
     } catch (error) {
@@ -101,14 +104,23 @@ export class InjectedFault {
     return { startMs, atMs, cut };
   }
 
-  /** Heal every host; idempotent. Throws RestoreError (with manual heal commands) if a host stays faulted. */
-  restore(): Promise<void> {
+  /**
+   * Heal every host; idempotent. Throws RestoreError (with manual heal commands) if a host stays
+   * faulted. The dead-man timers are disarmed once every host is verified healed; with `deferDisarm`
+   * that goes on after this resolves (a drill's settle phase need not wait for it): await disarmed().
+   */
+  restore(options: { deferDisarm?: boolean } = {}): Promise<void> {
     if (this.#state === "prepared" || this.#state === "restored") return Promise.resolve();
-    this.#restoring ??= this.#restore();
+    this.#restoring ??= this.#restore(options.deferDisarm ?? false);
     return this.#restoring;
   }
 
-  async #restore(): Promise<void> {
+  /** Resolves once the dead-man timers are disarmed (at once where there are none, or restore() awaited it). */
+  async disarmed(): Promise<void> {
+    await this.#disarming;
+  }
+
+  async #restore(deferDisarm: boolean): Promise<void> {
     this.#state = "restoring";
     const startMs = this.clock.nowMs();
     const runs = await Promise.all(
@@ -154,7 +166,8 @@ export class InjectedFault {
         this.manualHeal(),
       );
     }
-    await this.#disarm();
+    this.#disarming = this.#disarm();
+    if (!deferDisarm) await this.#disarming;
     this.#state = "restored";
   }
 
@@ -213,9 +226,21 @@ export async function prepareFault(
     );
   }
   const actions = await definition.prepare(spec, targets, topology, { dryRun: options.dryRun ?? false });
+  const timerKinds = new Map<string, DeadManKind>();
   if (!options.dryRun) {
-    const problems = (await Promise.all(actions.map((a) => a.precheck()))).filter((m) => m !== undefined);
-    if (problems.length > 0) throw new FaultError("VIPDRILL_FAULT_PRECHECK", `cannot apply ${spec.type}: ${problems.join("; ")}`);
+    // The prechecks and, on each host that gets a dead-man timer, which kind it can have: at once,
+    // so the inject arms the timer in one round trip.
+    const [problems] = await Promise.all([
+      Promise.all(actions.map((a) => a.precheck())),
+      // A host that cannot be asked now is asked again when the timer is armed (and fails there, in its words).
+      Promise.all(
+        actions
+          .filter((a) => a.selfHealing)
+          .map((a) => deadManKind(a.host, `${id}-${a.host.id}`).then((kind) => timerKinds.set(a.host.id, kind), () => undefined)),
+      ),
+    ]);
+    const failed = problems.filter((m) => m !== undefined);
+    if (failed.length > 0) throw new FaultError("VIPDRILL_FAULT_PRECHECK", `cannot apply ${spec.type}: ${failed.join("; ")}`);
   }
-  return new InjectedFault(id, spec, actions, topology, timeline, clock, options.hostClocks);
+  return new InjectedFault(id, spec, actions, topology, timeline, clock, options.hostClocks, timerKinds);
 }
