@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
-import { Pool, type Client, type Dispatcher } from "undici";
+import type { Client, Dispatcher } from "undici";
 import type { ProbeOutcome } from "../model/timeline.js";
 import { freshProbe } from "./fresh-probe.js";
 import { checkBody, classifyError, describeError } from "./probe-outcome.js";
@@ -53,7 +53,8 @@ function connectOptions(target: ProbeTarget): Client.Options["connect"] {
 }
 
 /** A pool of long-lived connections, like a kubelet or a controller holds. */
-export function keepAlivePool(target: ProbeTarget, connections: number): Pool {
+export async function keepAlivePool(target: ProbeTarget, connections: number): Promise<Dispatcher> {
+  const { Pool } = await import("undici");
   return new Pool(origin(target), {
     connections,
     pipelining: 1,

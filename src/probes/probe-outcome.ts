@@ -1,4 +1,3 @@
-import { errors as undiciErrors } from "undici";
 import type { ProbeErrorKind } from "../model/timeline.js";
 import type { ProbeResult } from "./https-probe.js";
 
@@ -21,7 +20,8 @@ const TLS_CODE = /^(ERR_TLS|ERR_SSL|ERR_OSSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIG
 /** Map a network error to the error kinds of the README's "Measurement definitions" (probe kinds). */
 export function classifyError(error: unknown, deadlinePassed: boolean): ProbeErrorKind {
   const code = errorCode(error);
-  if (error instanceof undiciErrors.ConnectTimeoutError || code === "UND_ERR_CONNECT_TIMEOUT") return "connect-timeout";
+  // undici's ConnectTimeoutError by its code: the class would load undici into every probe worker.
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return "connect-timeout";
   if (code === "ECONNREFUSED") return "connect-refused";
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EHOSTDOWN" || code === "ENETDOWN") {
     return "unreachable";

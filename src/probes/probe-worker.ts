@@ -39,9 +39,7 @@ function flush(): void {
 }
 const flushTimer = setInterval(flush, config.flushEveryMs);
 
-function runStream(stream: WorkerStream, firstDueMs: number): Promise<void> {
-  const dispatcher: Dispatcher | undefined =
-    stream.keepAliveConnections > 0 ? keepAlivePool(stream.target, stream.keepAliveConnections) : undefined;
+function runStream(stream: WorkerStream, firstDueMs: number, dispatcher: Dispatcher | undefined): Promise<void> {
   let seq = stream.index;
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
@@ -104,10 +102,13 @@ function runStream(stream: WorkerStream, firstDueMs: number): Promise<void> {
 
 // The schedule starts only when the parent says so, once every worker is loaded: a slow start
 // must not turn into a burst of overdue probes.
+// Keep-alive pools made before "ready" (undici is loaded only by a worker that has one: ~170 ms of a
+// worker's start, which a repeated drill pays per iteration).
+const dispatchers = await Promise.all(config.streams.map(async (s) => (s.keepAliveConnections > 0 ? keepAlivePool(s.target, s.keepAliveConnections) : undefined)));
 port.on("message", (message: ToWorker) => {
   if (message.type === "stop") stopAtMs = message.atMs;
   else if (message.type === "start") {
-    for (const stream of config.streams) running.push(runStream(stream, message.firstDueMs));
+    config.streams.forEach((stream, i) => running.push(runStream(stream, message.firstDueMs, dispatchers[i])));
     void Promise.all(running).then(() => {
       clearInterval(flushTimer);
       flush();
