@@ -149,22 +149,28 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   /** Who held the VIP when the fault hit: the master the predicted windows are computed for. */
   let masterAtFault: string | undefined;
   let faultAtMs = Number.NaN;
+  /** When the restore phase began (end of the run where it did not). */
+  let restoreAtMs = Number.POSITIVE_INFINITY;
   let error: VipdrillError | undefined;
   let probing = false;
   let endMs = Number.NaN;
   try {
-    // Every host's clock paired first, then the streams: no stamp arrives unpaired.
-    await observation.start();
-    // Resolved and prechecked now, so a bad target fails before anything is done…
     const resolve = (): Host[] => {
       const holders = vipObserver.holders();
       const hosts = resolveTargets(scenario.fault, topology, { owner: holders.length === 1 ? holders[0]! : null, holders, leaseHolder: lease?.holderIdentity() ?? null });
       guardBlastRadius(scenario.fault, hosts, topology, options.allowWideBlastRadius ?? false);
       return hosts;
     };
-    let targetHosts = resolve();
-    targets = targetHosts.map((h) => h.id);
-    fault = await prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock, { hostClocks });
+    // Every host's clock paired first, then the streams: no stamp arrives unpaired. The fault's
+    // targets are resolved and prechecked as soon as the VIP's owners are known, so a bad target
+    // fails before anything is done…
+    let targetHosts: Host[] = [];
+    fault = await observation.start(async () => {
+      targetHosts = resolve();
+      targets = targetHosts.map((h) => h.id);
+      return prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock, { hostClocks });
+    });
+    if (fault === undefined) throw new VipdrillError("VIPDRILL_INTERNAL", "the fault was not prepared");
     options.onTargets?.(fault);
     checkAbort();
 
@@ -198,6 +204,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     checkAbort();
 
     phase("restore");
+    restoreAtMs = clock.nowMs();
     // The timers are disarmed while the settle goes on: awaited below, before the drill ends.
     await fault.restore({ deferDisarm: true });
     phase("settle");
@@ -226,16 +233,20 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     await Promise.all(remeasures);
   }
   const configured = await withKubeVipTimings(await withBalancerTimings(topology, (message) => timeline.append({ type: "note", atMs: clock.nowMs(), message })));
-  // Only a graceful stop has a release to fail; after a link pull the same lines mean nothing for the window.
-  const releaseFailed = leaderLoss(scenario.fault) === "release" ? failedRelease(timeline.events, targets, faultAtMs) : undefined;
-  if (releaseFailed !== undefined) timeline.append({ type: "note", atMs: endMs, message: `${releaseFailed}: the predicted window is a lost leader's, not a graceful stop's` });
+  // Only a graceful stop has a release to fail (after a link pull the same lines mean nothing for the
+  // window), and only while the fault holds; the note only where it changed the window.
+  const releaseFailed = leaderLoss(scenario.fault) === "release" ? failedRelease(timeline.events, targets, faultAtMs, restoreAtMs) : undefined;
+  const predicted = predictFailover(scenario.fault, configured, masterAtFault, releaseFailed);
+  if (releaseFailed !== undefined && predicted !== null && predicted.terms[0] === releaseFailed) {
+    timeline.append({ type: "note", atMs: endMs, message: `${releaseFailed}: the predicted window is a lost leader's, not a graceful stop's` });
+  }
   return {
     targets,
     fault,
     endMs,
     error,
     observerLatencyMs: observation.vipTimePrecisionMs(),
-    predicted: predictFailover(scenario.fault, configured, masterAtFault, releaseFailed),
+    predicted,
     predictedFailback: predictFailback(scenario.fault, configured, scenario.holdMs, masterAtFault),
   };
 }

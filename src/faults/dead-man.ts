@@ -84,7 +84,8 @@ export function deadManCommands(name: string, restore: Command[], afterMs: numbe
   const ms = Math.max(1, Math.round(afterMs));
   if (systemd) {
     return {
-      arm: ["systemd-run", "--quiet", "--collect", `--unit=${unit}`, `--on-active=${ms}ms`, "--timer-property=AccuracySec=1ms", "/bin/sh", "-c", script],
+      // A stamp an earlier timer of this name left (a killed run's, fired late) is removed as this one is armed.
+      arm: ["sh", "-c", 'rm -f -- "$1"; shift; exec "$@"', "vipdrill-arm", stampFile, "systemd-run", "--quiet", "--collect", `--unit=${unit}`, `--on-active=${ms}ms`, "--timer-property=AccuracySec=1ms", "/bin/sh", "-c", script],
       disarm: exec(["systemctl", "stop", `${unit}.timer`]),
       script,
     };
@@ -92,7 +93,7 @@ export function deadManCommands(name: string, restore: Command[], afterMs: numbe
   // Once the sleep is over the pid file goes first: a late disarm then cannot stop a heal half way.
   const timed = `sleep ${(ms / 1000).toFixed(3)}; rm -f ${shellQuote(pidFile)}; ${script}`;
   return {
-    arm: ["sh", "-c", DETACH, "vipdrill-arm", timed, pidFile],
+    arm: ["sh", "-c", `rm -f -- "$3"; ${DETACH}`, "vipdrill-arm", timed, pidFile, stampFile],
     disarm: exec(["sh", "-c", KILL_DETACHED, "vipdrill-disarm", pidFile]),
     script,
   };

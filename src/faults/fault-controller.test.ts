@@ -42,7 +42,7 @@ class CuttableHost implements ExecTransport {
       if (argv.includes("vipdrill-inject")) return result(argv, 1);
       throw new TransportError("VIPDRILL_SSH_LOST", "lb-1", "lb-1: connection lost");
     }
-    if (argv[0] === "systemd-run") {
+    if (argv.includes("systemd-run")) {
       const ms = Number(/--on-active=(\d+)ms/.exec(argv.join(" "))![1]);
       const stampFile = /> (\S+)$/.exec(argv[argv.length - 1]!)![1]!;
       if (this.healOnTimer) this.timers.push(setTimeout(() => ((this.linkUp = true), this.files.set(stampFile, `${nowNs(this.aheadMs)} 0\n`)), ms));
@@ -96,7 +96,7 @@ describe("a fault that cuts vipdrill's connection to its host (link pull over th
     const { fault, timeline, clock } = setup(transport);
     const before = clock.nowMs();
     const injected = await fault.inject(1_500, 3_000);
-    expect(transport.log.find((l) => l.startsWith("systemd-run"))).toMatch(/--on-active=1500ms/);
+    expect(transport.log.find((l) => l.includes("systemd-run --quiet"))).toMatch(/--on-active=1500ms/);
     expect(injected.cut.map((c) => c.hostId)).toEqual(["lb-1"]);
     // Restoring early (Ctrl-C in the hold) still waits for the host's timer: nothing else can reach it.
     await fault.restore();

@@ -52,7 +52,7 @@ const JOURNAL_END = ["journalctl", "--lines=0", "--show-cursor", "--quiet", ...K
 /** -F follows the name across a rotation; -n 0 skips what was logged before the drill. */
 export const tailFollow = (file: string): string[] => ["tail", "-n", "0", "-F", file];
 
-/** Each host's Keepalived log source, once found. */
+/** The hosts found to log Keepalived to journald. */
 const LOG_SOURCES = new WeakMap<Host, string>();
 
 /** Where Keepalived's state changes can be read on this host: `journal`, a log file, or nowhere (undefined). */
@@ -136,8 +136,9 @@ export class KeepalivedObserver {
 
   async #follow(host: Host): Promise<ExecStream> {
     const source = LOG_SOURCES.get(host) ?? (await keepalivedLogSource(host, this.logFiles));
-    // Where a host logs does not change while vipdrill runs: the next drill on it (a repeat) skips the round trip.
-    if (source !== undefined) LOG_SOURCES.set(host, source);
+    // A host whose Keepalived logs to journald does so while vipdrill runs: the next drill on it (a
+    // repeat) skips the round trip. A log file is looked for again each time (one may appear later).
+    if (source === "journal") LOG_SOURCES.set(host, source);
     if (source === "journal") {
       let cursor = this.#cursors.get(host.id);
       if (cursor === undefined) {
