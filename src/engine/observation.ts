@@ -40,20 +40,25 @@ export class Observation {
    * Pair every host's clock, then open every stream at once (each is its own hosts' commands: one
    * after another cost a repeated drill a second per iteration); resolves once each has read its
    * host's state, and throws the first failure only once every start has settled, so that stop()
-   * finds nothing still opening.
+   * finds nothing still opening. `whenOwnersKnown` runs as soon as the VIP's owners and the Lease's
+   * holder are read, while the other streams still open (a drill resolves and prechecks its fault
+   * then); its result is returned.
    */
-  async start(): Promise<void> {
+  async start<T>(whenOwnersKnown?: () => Promise<T>): Promise<T | undefined> {
     await this.hostClocks.remeasure(this.topology.hosts);
     const candidates = vipCandidateHosts(this.topology);
+    let result: T | undefined;
+    const owners = Promise.all([this.vip.start(), this.lease?.start()]);
     const started = await Promise.allSettled([
       // Round trips bound the stamps only where hosts do not stamp events on our clock.
-      this.vip.start().then(async () => (this.#arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates))),
+      owners.then(async () => (this.#arrivalBoundMs = candidates.every((h) => h.transport.sharesClock) ? null : await observerLatency(candidates))),
+      owners.then(async () => (result = await whenOwnersKnown?.())),
       this.#keepalived.start(),
-      this.lease?.start(),
       this.#kubeVipLog?.start(),
     ]);
     const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) throw failed.reason;
+    return result;
   }
 
   async stop(): Promise<void> {
