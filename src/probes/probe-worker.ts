@@ -8,7 +8,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Dispatcher } from "undici";
 import { MonotonicClock } from "../common/clock.js";
 import type { ProbeEvent, ProbeSkippedEvent } from "../model/timeline.js";
-import { keepAlivePool, probeOnce } from "./https-probe.js";
+import { keepAlivePool, probeOnce, type ProbeResult } from "./https-probe.js";
+import { classifyError, describeError } from "./probe-outcome.js";
 import type { ToParent, ToWorker, WorkerConfig, WorkerStream } from "./probe-messages.js";
 
 // A failed probe keeps its error's code and message, never its stack: during an outage hundreds of
@@ -52,7 +53,10 @@ function runStream(stream: WorkerStream, firstDueMs: number, dispatcher: Dispatc
     }
     inFlight++;
     const sentMs = clock.nowMs();
-    const done = probeOnce(stream.target, dispatcher).then((result) => {
+    // A probe that was sent is always recorded: one whose promise rejected (a throw where an error
+    // outcome was expected) would otherwise leave a hole in the sequence, read as a probe never sent.
+    const sent = probeOnce(stream.target, dispatcher).catch((error: unknown): ProbeResult => ({ outcome: classifyError(error, false), detail: describeError(error) }));
+    const done = sent.then((result) => {
       const doneMs = clock.nowMs();
       inFlight--;
       const event: ProbeEvent = {
