@@ -77,16 +77,8 @@ export class ProbeColumns {
 
   /** Sent probes due before `beforeMs`, as events, in sequence order. */
   probeEvents(beforeMs = Number.POSITIVE_INFINITY): ProbeEvent[] {
-    const events: ProbeEvent[] = [];
-    this.#each(beforeMs, (seq, code, chunk, index, dueMs) => {
-      if (code === SKIPPED) return;
-      const latencyMs = chunk.latencyMs[index]!;
-      const event: ProbeEvent = { type: "probe", stream: this.stream, seq, dueMs, sentMs: dueMs + chunk.lagMs[index]!, doneMs: dueMs + latencyMs, outcome: OUTCOMES()[code]!, latencyMs };
-      const detail = this.#details.get(seq);
-      if (detail !== undefined) event.detail = detail;
-      events.push(event);
-    });
-    return events;
+    const table = this.table(beforeMs);
+    return Array.from({ length: table.length }, (_, i) => table.event(i));
   }
 
   /** Sent probes due before `beforeMs` as a table, and the skipped ones' due times: no object per probe. */
