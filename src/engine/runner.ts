@@ -152,7 +152,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
   /** When the restore phase began (end of the run where it did not). */
   let restoreAtMs = Number.POSITIVE_INFINITY;
   let error: VipdrillError | undefined;
-  let probing = false;
   let endMs = Number.NaN;
   try {
     const resolve = (): Host[] => {
@@ -165,6 +164,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     // targets are resolved and prechecked as soon as the VIP's owners are known, so a bad target
     // fails before anything is done…
     let targetHosts: Host[] = [];
+    // The probe workers load meanwhile; they start probing once the observers are up.
+    probes.load(probeStreams(scenario.probes, topology)).catch(() => undefined);
     fault = await observation.start(async () => {
       targetHosts = resolve();
       targets = targetHosts.map((h) => h.id);
@@ -174,8 +175,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     options.onTargets?.(fault);
     checkAbort();
 
-    await probes.start(probeStreams(scenario.probes, topology));
-    probing = true;
+    await probes.begin();
     phase("baseline");
     await sleep(scenario.baselineMs, signal);
     checkAbort();
@@ -225,7 +225,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
               cause: restoreError,
             });
     }
-    if (probing) await probes.stop();
+    await probes.stop();
     await observation.stop();
     endMs = clock.nowMs();
     // A last pairing closes the settle phase; drift is known only now, so the ± of VIP times too.

@@ -29,6 +29,9 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 export class ProbeRunner {
   readonly #workers: Worker[] = [];
   readonly #done: Array<Promise<void>> = [];
+  #streams: StreamSpec[] = [];
+  #loaded: Promise<void> = Promise.resolve();
+  #begun = false;
 
   constructor(
     private readonly timeline: Timeline,
@@ -40,6 +43,15 @@ export class ProbeRunner {
    * after the workers are ready. Resolves with that due time.
    */
   async start(streams: StreamSpec[], options: { firstDueMs?: number; workers?: number; nice?: number } = {}): Promise<number> {
+    await this.load(streams, options);
+    return this.begin(options);
+  }
+
+  /**
+   * Start the workers; they load and wait for begin(). A drill loads them while its observers
+   * connect (~170 ms a worker, off the path to the baseline); stop() ends them, begun or not.
+   */
+  load(streams: StreamSpec[], options: { workers?: number; nice?: number } = {}): Promise<void> {
     const freshRate = streams
       .filter((s) => s.keepAliveConnections === 0)
       .reduce((sum, s) => sum + 1000 / s.intervalMs, 0);
@@ -59,13 +71,20 @@ export class ProbeRunner {
         });
       }
     }
-    const ready = shares.map((share) => this.#spawn({ originNs: this.clock.originNs.toString(), flushEveryMs: 25, nice: options.nice ?? -10, streams: share }));
-    await Promise.all(ready);
+    this.#streams = streams;
+    this.#loaded = Promise.all(shares.map((share) => this.#spawn({ originNs: this.clock.originNs.toString(), flushEveryMs: 25, nice: options.nice ?? -10, streams: share }))).then(() => undefined);
+    return this.#loaded;
+  }
+
+  /** Once the loaded workers are ready, start their schedule (see start). Resolves with seq 0's due time. */
+  async begin(options: { firstDueMs?: number } = {}): Promise<number> {
+    await this.#loaded;
     const firstDueMs = options.firstDueMs ?? Math.ceil(this.clock.nowMs()) + 20;
     // The timeline keeps each probe in columns at its seq; its due time follows from the schedule.
-    for (const stream of streams) this.timeline.declareStream(stream.name, { firstDueMs, intervalMs: stream.intervalMs });
+    for (const stream of this.#streams) this.timeline.declareStream(stream.name, { firstDueMs, intervalMs: stream.intervalMs });
     const message: ToWorker = { type: "start", firstDueMs };
     for (const worker of this.#workers) worker.postMessage(message);
+    this.#begun = true;
     return firstDueMs;
   }
 
@@ -99,13 +118,14 @@ export class ProbeRunner {
     return ready;
   }
 
-  /** Issue no probe due after atMs (default now), wait for those in flight, end the workers. */
+  /** Issue no probe due after atMs (default now), wait for those in flight, end the workers (at once where none began). */
   async stop(atMs = this.clock.nowMs()): Promise<void> {
     const message: ToWorker = { type: "stop", atMs };
     for (const worker of this.#workers) worker.postMessage(message);
     try {
-      await Promise.all(this.#done);
+      if (this.#begun) await Promise.all(this.#done);
     } finally {
+      this.#begun = false;
       await Promise.all(this.#workers.map((w) => w.terminate()));
       this.#workers.length = 0;
       this.#done.length = 0;

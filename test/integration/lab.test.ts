@@ -43,6 +43,25 @@ describe.sequential("docker lab (real engine)", () => {
     expect(servers.map((s) => `${s.server}:${s.status}`)).toEqual(["cp-1:UP", "cp-2:UP", "cp-3:UP"]);
   });
 
+  it("runs commands through each node's command shells: the exact argv, its status and output, many at once, a dead shell replaced", async () => {
+    const cp = host(t(), "cp-2");
+    const args = ["it's", "a\nb", "$HOME", "`id`", "", "ünï"];
+    expect((await cp.transport.exec(["printf", "%s\\0", ...args])).stdout.split("\0").slice(0, -1)).toEqual(args);
+    expect(await cp.transport.exec(["sh", "-c", "echo out; echo oops >&2; exit 4"])).toMatchObject({ exitCode: 4, stdout: "out\n", stderr: "oops\n", timedOut: false });
+    const many = await Promise.all(Array.from({ length: 8 }, (_, i) => cp.transport.exec(["echo", String(i)])));
+    expect(many.map((r) => r.stdout)).toEqual(Array.from({ length: 8 }, (_, i) => `${i}\n`));
+    const slow = await cp.transport.exec(["sleep", "2"], { timeoutMs: 200 });
+    expect(slow).toMatchObject({ exitCode: null, timedOut: true });
+    // Every shell in the container killed, the one running this among them: once their ends are seen, the next command still runs.
+    const killed = await cp.transport.exec(["pkill", "-f", "vipdrill-shell"]);
+    expect(killed.exitCode).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await cp.transport.exec(["echo", "back"])).stdout).toBe("back\n");
+    const warm: string[] = [];
+    for (let i = 0; i < 10; i++) warm.push((await cp.transport.exec(["true"])).durationMs.toFixed(0));
+    console.log(`command round trips through a shell: ${warm.join(" ")} ms`);
+  });
+
   it("a second lab on the running lab's subnet is refused, naming the lab that holds it and how to remove it", async () => {
     const other = "vipdrill-it-clash";
     const clash = provider.up(planLab(labSpec(214), "api.cluster.local", other), { owner: "test", reuse: false, progress: () => undefined });

@@ -1,0 +1,184 @@
+/**
+ * One long-lived POSIX shell on a host that runs argv commands sent to it, one at a time, and frames
+ * each one's exit code, stdout and stderr back. A docker exec costs ~110 ms of the engine's CPU
+ * (create, start, inspect: runc sets up a process in the container's namespaces), and on a 2-core
+ * host execs issued at once take as long as one after another; a command through a shell already
+ * running there costs ~10 ms. The transport keeps a few per host (docker-exec-transport.ts).
+ *
+ * The wire: one request per line, `ID 'arg' 'arg' …` — every argument single-quoted (a quote as
+ * '\'', a newline as '"$nl"'), so the shell's eval only ever sets the positional parameters and the
+ * command runs as "$@", never as a shell string. Each command runs in a subshell (an argv of `exit`
+ * or `exec` cannot end the shell) with stdin from /dev/null and its output in files, then
+ * `@@vipdrill ID EXIT OUTBYTES ERRBYTES` and the bytes of stdout and stderr come back.
+ */
+import type { Readable, Writable } from "node:stream";
+
+/** Run with `sh -c SCRIPT vipdrill-shell`; ends when its stdin does. */
+export const COMMAND_SHELL_SCRIPT = [
+  `d=$(mktemp -d "\${TMPDIR:-/tmp}/vipdrill-shell.XXXXXX") || exit 1`,
+  `trap 'rm -rf "$d"' EXIT`,
+  `trap 'exit 1' HUP INT TERM PIPE`,
+  `nl='\n'`,
+  // The shell works in its own directory (one wc for both files, names without spaces); each command in the exec's.
+  `w=$PWD`,
+  `cd "$d" || exit 1`,
+  `while IFS= read -r line; do`,
+  `  id=\${line%% *}`,
+  `  eval "set -- \${line#* }"`,
+  // New files each time: whatever a command left running with its output open writes into its own, unlinked.
+  `  rm -f o e`,
+  `  (cd "$w" && "$@") </dev/null >o 2>e`,
+  `  rc=$?`,
+  `  set -- $(wc -c o e)`,
+  `  printf '@@vipdrill %s %s %s %s\\n' "$id" "$rc" "$1" "$3"`,
+  `  cat o e`,
+  `done`,
+].join("\n");
+
+/** One argument as the shell's eval reads it back: exactly these characters. */
+export function shellWord(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`).replaceAll("\n", `'"$nl"'`)}'`;
+}
+
+/** The request line for one command. */
+export function requestLine(id: number, argv: readonly string[]): string {
+  return `${id} ${argv.map(shellWord).join(" ")}\n`;
+}
+
+export interface ShellResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+const HEADER = /^@@vipdrill (\d+) (\d+) (\d+) (\d+)$/;
+
+interface Pending {
+  id: number;
+  resolve: (result: ShellResult) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The client side of one shell: `run` writes a request and resolves with its frame. One command at
+ * a time (`busy` while one is out): a command that times out keeps the shell busy until its frame
+ * comes back, and is then forgotten.
+ */
+export class CommandShell {
+  #nextId = 1;
+  #pending: Pending | undefined;
+  /** The id of a command given up on (timeout, abort) whose frame is still to come. */
+  #abandoned: number | undefined;
+  #buffer: Buffer = Buffer.alloc(0);
+  #ended: Error | undefined;
+  /** Frames seen: a shell that ends before its first one could not run here at all. */
+  #frames = 0;
+
+  constructor(
+    private readonly input: Writable,
+    output: Readable,
+    /** Where the shell's output connection can be kept from holding the process open while idle. */
+    private readonly idle: { ref(): void; unref(): void } | undefined,
+    /** What the shell is, for messages: "lab container vipdrill-lab-lb-1's command shell". */
+    private readonly what: string,
+  ) {
+    output.on("data", (chunk: Buffer) => this.#onData(chunk));
+    const end = (): void => this.#end(new Error(`${what} ended`));
+    output.on("end", end);
+    output.on("close", end);
+    output.on("error", (error: Error) => this.#end(error));
+    input.on("error", (error: Error) => this.#end(error));
+    idle?.unref();
+  }
+
+  get busy(): boolean {
+    return this.#pending !== undefined || this.#abandoned !== undefined;
+  }
+
+  get ended(): boolean {
+    return this.#ended !== undefined;
+  }
+
+  /** Whether it ended before answering anything: the host cannot run it (no mktemp, a read-only /tmp…). */
+  get neverWorked(): boolean {
+    return this.#ended !== undefined && this.#frames === 0;
+  }
+
+  run(argv: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ShellResult> {
+    if (this.#ended) return Promise.reject(this.#ended);
+    if (this.busy) return Promise.reject(new Error(`${this.what} is busy`));
+    const id = this.#nextId++;
+    this.idle?.ref();
+    return new Promise<ShellResult>((resolve, reject) => {
+      const giveUp = (timedOut: boolean): void => {
+        if (this.#pending?.id !== id) return;
+        this.#pending = undefined;
+        this.#abandoned = id;
+        settle();
+        resolve({ exitCode: null, stdout: "", stderr: "", timedOut });
+      };
+      const timer = setTimeout(() => giveUp(true), options.timeoutMs);
+      const onAbort = (): void => giveUp(false);
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const settle = (): void => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+      };
+      this.#pending = {
+        id,
+        resolve: (result) => {
+          settle();
+          resolve(result);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      this.input.write(requestLine(id, argv));
+    });
+  }
+
+  /** Ends the shell (its stdin closed: it removes its files and exits). */
+  close(): void {
+    this.input.end();
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    for (;;) {
+      const newline = this.#buffer.indexOf(0x0a);
+      if (newline < 0) return;
+      const header = HEADER.exec(this.#buffer.subarray(0, newline).toString("latin1"));
+      if (!header) {
+        this.#end(new Error(`${this.what} sent something that is not a frame: ${JSON.stringify(this.#buffer.subarray(0, Math.min(newline, 120)).toString("utf8"))}`));
+        return;
+      }
+      const [id, exitCode, outBytes, errBytes] = header.slice(1).map(Number) as [number, number, number, number];
+      const start = newline + 1;
+      if (this.#buffer.length < start + outBytes + errBytes) return;
+      const stdout = this.#buffer.subarray(start, start + outBytes).toString("utf8");
+      const stderr = this.#buffer.subarray(start + outBytes, start + outBytes + errBytes).toString("utf8");
+      this.#buffer = this.#buffer.subarray(start + outBytes + errBytes);
+      this.#frames++;
+      if (this.#abandoned === id) this.#abandoned = undefined;
+      else if (this.#pending?.id === id) {
+        const pending = this.#pending;
+        this.#pending = undefined;
+        pending.resolve({ exitCode, stdout, stderr, timedOut: false });
+      }
+      if (!this.busy) this.idle?.unref();
+    }
+  }
+
+  #end(error: Error): void {
+    if (this.#ended) return;
+    this.#ended = error;
+    this.#abandoned = undefined;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.reject(error);
+    this.idle?.unref();
+  }
+}
