@@ -108,6 +108,7 @@ export class CommandShell {
   run(argv: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ShellResult> {
     if (this.#ended) return Promise.reject(this.#ended);
     if (this.busy) return Promise.reject(new Error(`${this.what} is busy`));
+    if (options.signal?.aborted) return Promise.resolve({ exitCode: null, stdout: "", stderr: "", timedOut: false });
     const id = this.#nextId++;
     this.idle?.ref();
     return new Promise<ShellResult>((resolve, reject) => {
