@@ -73,6 +73,21 @@ describe("CommandShell", () => {
     expect((await run(shell, ["echo", "ok"])).stdout).toBe("ok\n");
   });
 
+  it("holds vipdrill open only while it waits for an answer: idle, or past a command's timeout, it does not", async () => {
+    const child = spawn("sh", ["-c", COMMAND_SHELL_SCRIPT, "vipdrill-shell"]);
+    children.push(child);
+    let held = true;
+    const shell = new CommandShell(child.stdin, child.stdout, { ref: () => (held = true), unref: () => (held = false) }, "the test's shell");
+    expect(held).toBe(false);
+    const pending = shell.run(["sleep", "0.3"], { timeoutMs: 100 });
+    expect(held).toBe(true);
+    expect((await pending).timedOut).toBe(true);
+    expect(held).toBe(false);
+    await new Promise((r) => setTimeout(r, 400));
+    await shell.run(["true"], { timeoutMs: 5_000 });
+    expect(held).toBe(false);
+  });
+
   it("fails the command under way when the shell dies, and every later one", async () => {
     const shell = localShell();
     const pending = run(shell, ["sleep", "5"]);

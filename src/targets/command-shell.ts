@@ -116,6 +116,8 @@ export class CommandShell {
         if (this.#pending?.id !== id) return;
         this.#pending = undefined;
         this.#abandoned = id;
+        // A command given up on never keeps vipdrill from exiting, however long it runs on.
+        this.idle?.unref();
         settle();
         resolve({ exitCode: null, stdout: "", stderr: "", timedOut });
       };
@@ -169,7 +171,7 @@ export class CommandShell {
         this.#pending = undefined;
         pending.resolve({ exitCode, stdout, stderr, timedOut: false });
       }
-      if (!this.busy) this.idle?.unref();
+      if (this.#pending === undefined) this.idle?.unref();
     }
   }
 
