@@ -42,10 +42,12 @@ export class Observation {
    * host's state, and throws the first failure only once every start has settled, so that stop()
    * finds nothing still opening. `whenOwnersKnown` runs as soon as the VIP's owners and the Lease's
    * holder are read, while the other streams still open (a drill resolves and prechecks its fault
-   * then); its result is returned.
+   * then); its result is returned. `whenPaired` runs once the clocks are paired (a drill loads its
+   * probe workers then: their CPU must not widen a pairing's round trip).
    */
-  async start<T>(whenOwnersKnown?: () => Promise<T>): Promise<T | undefined> {
+  async start<T>(whenOwnersKnown?: () => Promise<T>, whenPaired?: () => void): Promise<T | undefined> {
     await this.hostClocks.remeasure(this.topology.hosts);
+    whenPaired?.();
     const candidates = vipCandidateHosts(this.topology);
     let result: T | undefined;
     const owners = Promise.all([this.vip.start(), this.lease?.start()]);

@@ -164,13 +164,15 @@ export async function runDrill(options: DrillOptions): Promise<DrillOutcome> {
     // targets are resolved and prechecked as soon as the VIP's owners are known, so a bad target
     // fails before anything is done…
     let targetHosts: Host[] = [];
-    // The probe workers load meanwhile; they start probing once the observers are up.
-    probes.load(probeStreams(scenario.probes, topology)).catch(() => undefined);
-    fault = await observation.start(async () => {
-      targetHosts = resolve();
-      targets = targetHosts.map((h) => h.id);
-      return prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock, { hostClocks });
-    });
+    // The probe workers load while the streams open (once the clocks are paired); they start probing once the observers are up.
+    fault = await observation.start(
+      async () => {
+        targetHosts = resolve();
+        targets = targetHosts.map((h) => h.id);
+        return prepareFault("f1", scenario.fault, targetHosts, topology, timeline, clock, { hostClocks });
+      },
+      () => void probes.load(probeStreams(scenario.probes, topology)).catch(() => undefined),
+    );
     if (fault === undefined) throw new VipdrillError("VIPDRILL_INTERNAL", "the fault was not prepared");
     options.onTargets?.(fault);
     checkAbort();

@@ -78,6 +78,7 @@ export class ProbeRunner {
 
   /** Once the loaded workers are ready, start their schedule (see start). Resolves with seq 0's due time. */
   async begin(options: { firstDueMs?: number } = {}): Promise<number> {
+    if (this.#workers.length === 0) throw new Error("ProbeRunner.begin() before load()");
     await this.#loaded;
     const firstDueMs = options.firstDueMs ?? Math.ceil(this.clock.nowMs()) + 20;
     // The timeline keeps each probe in columns at its seq; its due time follows from the schedule.
@@ -104,8 +105,7 @@ export class ProbeRunner {
       loaded = resolve;
       worker.once("error", reject);
     });
-    this.#done.push(
-      new Promise<void>((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
         worker.on("message", (message: ToParent) => {
           if (message.type === "events") for (const event of message.events) this.timeline.append(event);
           else if (message.type === "ready") loaded();
@@ -113,8 +113,10 @@ export class ProbeRunner {
         });
         worker.on("error", reject);
         worker.on("exit", () => resolve());
-      }),
-    );
+      });
+    // A worker that fails before the schedule began is reported through its ready promise; stop() does not wait on it then.
+    done.catch(() => undefined);
+    this.#done.push(done);
     return ready;
   }
 

@@ -120,6 +120,19 @@ describe("open-loop schedule in worker threads", () => {
     }
   });
 
+  it("loaded but never begun (a drill that failed while its observers started): stop() ends the workers at once, and nothing was probed", async () => {
+    mode = "ok";
+    const timeline = new Timeline();
+    const runner = new ProbeRunner(timeline, new MonotonicClock());
+    await runner.load([{ name: "fresh", target: target(), intervalMs: 5, maxInFlight: 10, keepAliveConnections: 0 }], { workers: 2 });
+    await sleep(100);
+    const started = performance.now();
+    await runner.stop();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(timeline.probeColumns("fresh")).toBeUndefined();
+    await expect(runner.begin()).rejects.toThrow("before load()");
+  });
+
   it("skips a due probe when too many are in flight, and keeps the schedule", async () => {
     mode = "hang";
     const clock = new MonotonicClock();

@@ -33,10 +33,17 @@ describe("CommandShell", () => {
     expect(missing.stderr).toMatch(/not found/);
   });
 
+  it("runs the program the argv names, as docker exec does, never the shell's builtin of that name", async () => {
+    const shell = localShell();
+    // dash's echo turns \t into a tab; /bin/echo prints it as it is.
+    expect((await run(shell, ["echo", "a\\tb"])).stdout).toBe("a\\tb\n");
+  });
+
   it("survives an argv of exit or exec, and reads no request as a command's stdin", async () => {
     const shell = localShell();
-    expect((await run(shell, ["exit", "3"])).exitCode).toBe(3);
-    expect((await run(shell, ["exec", "true"])).exitCode).toBe(0);
+    // No program is called exit or exec: not found, as through docker exec.
+    expect((await run(shell, ["exit", "3"])).exitCode).toBe(127);
+    expect((await run(shell, ["exec", "true"])).exitCode).toBe(127);
     expect(await run(shell, ["cat"])).toMatchObject({ exitCode: 0, stdout: "" });
     expect((await run(shell, ["echo", "still here"])).stdout).toBe("still here\n");
   });
@@ -52,6 +59,15 @@ describe("CommandShell", () => {
     expect((await run(shell, ["sh", "-c", "(sleep 0.2; echo late; echo late >&2) & echo now"])).stdout).toBe("now\n");
     expect(await run(shell, ["sleep", "0.4"])).toMatchObject({ stdout: "", stderr: "" });
     expect(await run(shell, ["echo", "after"])).toMatchObject({ stdout: "after\n", stderr: "" });
+  });
+
+  it("stays in step when a command leaves a process writing into its output while the frame goes out", async () => {
+    const shell = localShell();
+    for (let i = 0; i < 5; i++) {
+      const result = await run(shell, ["sh", "-c", "(i=0; while [ $i -lt 20000 ]; do echo x; i=$((i+1)); done) & echo now"]);
+      expect(result.exitCode).toBe(0);
+      expect((await run(shell, ["echo", "after"])).stdout).toBe("after\n");
+    }
   });
 
   it("frames output of any size, binary bytes included", async () => {
@@ -111,12 +127,23 @@ describe("CommandShells", () => {
     shells.close();
   });
 
-  it("stops trying on a host where the shell ends before it answers anything", async () => {
+  it("stops trying on a host where shells end, or hang, before they greet, and never sends them a command", async () => {
     let opened = 0;
-    const shells = new CommandShells(async () => (opened++, localShell("exit 1")));
-    expect(await shells.run(["true"], { timeoutMs: 5_000 })).toBeUndefined();
-    expect(await shells.run(["true"], { timeoutMs: 5_000 })).toBeUndefined();
-    expect(opened).toBe(1);
+    const sent: string[] = [];
+    const shells = new CommandShells(
+      async () => {
+        opened++;
+        // Two that end at once, then ones that hang reading their stdin (what was sent is echoed to stderr).
+        const shell = localShell(opened <= 2 ? "exit 1" : "cat >&2");
+        children.at(-1)!.stderr.on("data", (chunk: Buffer) => sent.push(chunk.toString()));
+        return shell;
+      },
+      4,
+      200,
+    );
+    for (let i = 0; i < 5; i++) expect(await shells.run(["true"], { timeoutMs: 5_000 })).toBeUndefined();
+    expect(opened).toBe(3);
+    expect(sent).toEqual([]);
   });
 
   it("reports a command cut short by its shell's end as a command that did not finish", async () => {

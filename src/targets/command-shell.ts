@@ -7,9 +7,10 @@
  *
  * The wire: one request per line, `ID 'arg' 'arg' …` — every argument single-quoted (a quote as
  * '\'', a newline as '"$nl"'), so the shell's eval only ever sets the positional parameters and the
- * command runs as "$@", never as a shell string. Each command runs in a subshell (an argv of `exit`
- * or `exec` cannot end the shell) with stdin from /dev/null and its output in files, then
- * `@@vipdrill ID EXIT OUTBYTES ERRBYTES` and the bytes of stdout and stderr come back.
+ * command is exec'd from a subshell as "$@": never a shell string, never a builtin (as docker exec
+ * runs it: /bin/echo, not sh's), in the exec's directory and environment, stdin from /dev/null,
+ * output in new files. Then `@@vipdrill ID EXIT OUTBYTES ERRBYTES` and exactly that many bytes of
+ * stdout and stderr come back. The shell greets with frame 0 once it is ready.
  */
 import type { Readable, Writable } from "node:stream";
 
@@ -19,19 +20,20 @@ export const COMMAND_SHELL_SCRIPT = [
   `trap 'rm -rf "$d"' EXIT`,
   `trap 'exit 1' HUP INT TERM PIPE`,
   `nl='\n'`,
-  // The shell works in its own directory (one wc for both files, names without spaces); each command in the exec's.
-  `w=$PWD`,
-  `cd "$d" || exit 1`,
+  `printf '@@vipdrill 0 0 0 0\\n'`,
   `while IFS= read -r line; do`,
   `  id=\${line%% *}`,
   `  eval "set -- \${line#* }"`,
   // New files each time: whatever a command left running with its output open writes into its own, unlinked.
-  `  rm -f o e`,
-  `  (cd "$w" && "$@") </dev/null >o 2>e`,
+  `  rm -f "$d/o" "$d/e"`,
+  `  (exec "$@") </dev/null >"$d/o" 2>"$d/e"`,
   `  rc=$?`,
-  `  set -- $(wc -c o e)`,
+  // cd in the substitution's subshell only: one wc for both, and file names without spaces to split.
+  `  set -- $(cd "$d" && wc -c o e)`,
   `  printf '@@vipdrill %s %s %s %s\\n' "$id" "$rc" "$1" "$3"`,
-  `  cat o e`,
+  // Exactly the bytes counted: a process the command left running may still be writing.
+  `  head -c "$1" "$d/o"`,
+  `  head -c "$3" "$d/e"`,
   `done`,
 ].join("\n");
 
@@ -70,10 +72,16 @@ export class CommandShell {
   #pending: Pending | undefined;
   /** The id of a command given up on (timeout, abort) whose frame is still to come. */
   #abandoned: number | undefined;
-  #buffer: Buffer = Buffer.alloc(0);
+  /** What has arrived and is not yet read: the chunks, and their bytes in all. */
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  /** The header of the frame being read, once its line is in. */
+  #frame: { id: number; exitCode: number; outBytes: number; errBytes: number } | undefined;
   #ended: Error | undefined;
-  /** Frames seen: a shell that ends before its first one could not run here at all. */
-  #frames = 0;
+  #greeted = false;
+  /** Resolves on the shell's greeting; rejects if it ends first (it cannot run on this host, or the host went). */
+  readonly ready: Promise<void>;
+  #onReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
 
   constructor(
     private readonly input: Writable,
@@ -89,6 +97,8 @@ export class CommandShell {
     output.on("close", end);
     output.on("error", (error: Error) => this.#end(error));
     input.on("error", (error: Error) => this.#end(error));
+    this.ready = new Promise<void>((resolve, reject) => (this.#onReady = { resolve, reject }));
+    this.ready.catch(() => undefined);
     idle?.unref();
   }
 
@@ -98,11 +108,6 @@ export class CommandShell {
 
   get ended(): boolean {
     return this.#ended !== undefined;
-  }
-
-  /** Whether it ended before answering anything: the host cannot run it (no mktemp, a read-only /tmp…). */
-  get neverWorked(): boolean {
-    return this.#ended !== undefined && this.#frames === 0;
   }
 
   run(argv: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<ShellResult> {
@@ -149,23 +154,34 @@ export class CommandShell {
   }
 
   #onData(chunk: Buffer): void {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
+    // Chunks are joined once a frame is whole (or to find a header line), never chunk by chunk.
     for (;;) {
-      const newline = this.#buffer.indexOf(0x0a);
-      if (newline < 0) return;
-      const header = HEADER.exec(this.#buffer.subarray(0, newline).toString("latin1"));
-      if (!header) {
-        this.#end(new Error(`${this.what} sent something that is not a frame: ${JSON.stringify(this.#buffer.subarray(0, Math.min(newline, 120)).toString("utf8"))}`));
-        return;
+      if (this.#frame === undefined) {
+        const buffer = this.#joined();
+        const newline = buffer.indexOf(0x0a);
+        if (newline < 0) return;
+        const header = HEADER.exec(buffer.subarray(0, newline).toString("latin1"));
+        if (!header) {
+          this.#end(new Error(`${this.what} sent something that is not a frame: ${JSON.stringify(buffer.subarray(0, Math.min(newline, 120)).toString("utf8"))}`));
+          return;
+        }
+        const [id, exitCode, outBytes, errBytes] = header.slice(1).map(Number) as [number, number, number, number];
+        this.#frame = { id, exitCode, outBytes, errBytes };
+        this.#keep(buffer.subarray(newline + 1));
       }
-      const [id, exitCode, outBytes, errBytes] = header.slice(1).map(Number) as [number, number, number, number];
-      const start = newline + 1;
-      if (this.#buffer.length < start + outBytes + errBytes) return;
-      const stdout = this.#buffer.subarray(start, start + outBytes).toString("utf8");
-      const stderr = this.#buffer.subarray(start + outBytes, start + outBytes + errBytes).toString("utf8");
-      this.#buffer = this.#buffer.subarray(start + outBytes + errBytes);
-      this.#frames++;
-      if (this.#abandoned === id) this.#abandoned = undefined;
+      const { id, exitCode, outBytes, errBytes } = this.#frame;
+      if (this.#bytes < outBytes + errBytes) return;
+      const buffer = this.#joined();
+      const stdout = buffer.subarray(0, outBytes).toString("utf8");
+      const stderr = buffer.subarray(outBytes, outBytes + errBytes).toString("utf8");
+      this.#keep(buffer.subarray(outBytes + errBytes));
+      this.#frame = undefined;
+      if (!this.#greeted) {
+        this.#greeted = true;
+        this.#onReady?.resolve();
+      } else if (this.#abandoned === id) this.#abandoned = undefined;
       else if (this.#pending?.id === id) {
         const pending = this.#pending;
         this.#pending = undefined;
@@ -175,9 +191,23 @@ export class CommandShell {
     }
   }
 
+  #joined(): Buffer {
+    const buffer = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
+    this.#keep(buffer);
+    return buffer;
+  }
+
+  #keep(rest: Buffer): void {
+    this.#chunks = rest.length > 0 ? [rest] : [];
+    this.#bytes = rest.length;
+  }
+
   #end(error: Error): void {
     if (this.#ended) return;
     this.#ended = error;
+    this.#onReady?.reject(error);
+    // Its stdin closed too: a shell out of step with us exits rather than stay on the host.
+    if (!this.input.destroyed) this.input.end();
     this.#abandoned = undefined;
     const pending = this.#pending;
     this.#pending = undefined;

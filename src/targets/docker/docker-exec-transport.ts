@@ -20,6 +20,8 @@ export class DockerExecTransport implements ExecTransport {
   // Containers run on this kernel: CLOCK_REALTIME inside is the harness's own.
   readonly sharesClock = true;
   readonly #shells = new CommandShells(() => this.#openShell());
+  /** False where the engine's attach connection is not a socket (DOCKER_HOST over ssh): an idle shell could not then let vipdrill exit. */
+  #shellsUsable = true;
   constructor(
     private readonly docker: Docker,
     readonly containerName: string,
@@ -27,7 +29,7 @@ export class DockerExecTransport implements ExecTransport {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
-    if (options.stdin === undefined) {
+    if (options.stdin === undefined && this.#shellsUsable) {
       const result = await this.#shells.run(argv, { timeoutMs: options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS, ...(options.signal && { signal: options.signal }) });
       if (result) return { argv, signal: null, durationMs: performance.now() - started, ...result };
     }
@@ -46,6 +48,11 @@ export class DockerExecTransport implements ExecTransport {
       AttachStderr: true,
     });
     const stream = await exec.start({ hijack: true, stdin: true });
+    if (!(stream instanceof Socket)) {
+      this.#shellsUsable = false;
+      stream.end();
+      throw new Error("the engine's attach connection is not a socket");
+    }
     const out = new PassThrough();
     const err = new PassThrough();
     err.resume();
@@ -54,8 +61,7 @@ export class DockerExecTransport implements ExecTransport {
     stream.on("close", () => out.destroy());
     stream.on("error", () => out.destroy());
     // The attach connection: unreferenced while idle, so an open shell never keeps vipdrill from exiting.
-    const idle = stream instanceof Socket ? stream : undefined;
-    return new CommandShell(stream, out, idle, `lab container ${this.containerName}'s command shell`);
+    return new CommandShell(stream, out, stream, `lab container ${this.containerName}'s command shell`);
   }
 
   async #exec(argv: readonly string[], options: ExecOptions, started: number): Promise<ExecResult> {

@@ -290,10 +290,20 @@ export class DockerLabProvider {
   async #topology(plan: LabPlan): Promise<Topology> {
     const docker = this.docker;
     const byId = (id: string): Docker.Container => docker.getContainer(containerName(plan.name, id));
+    const transports = new Map<string, DockerExecTransport>();
+    // A node about to be killed or frozen has its command shells ended first: a command meant for it
+    // then fails at once in the engine's words (not running, paused), as an exec does, instead of
+    // waiting out its timeout in a frozen shell. New ones open once it runs again.
     const lifecycle: NodeLifecycle = {
-      kill: async (id) => void (await byId(id).kill()),
+      kill: async (id) => {
+        await transports.get(id)?.close();
+        await byId(id).kill();
+      },
       start: async (id) => void (await byId(id).start()),
-      pause: async (id) => void (await byId(id).pause()),
+      pause: async (id) => {
+        await transports.get(id)?.close();
+        await byId(id).pause();
+      },
       unpause: async (id) => void (await byId(id).unpause()),
       state: async (id) => {
         try {
@@ -304,7 +314,15 @@ export class DockerLabProvider {
         }
       },
     };
-    const topology = labTopology(plan, (node) => new DockerExecTransport(docker, containerName(plan.name, node.id)), lifecycle);
+    const topology = labTopology(
+      plan,
+      (node) => {
+        const transport = new DockerExecTransport(docker, containerName(plan.name, node.id));
+        transports.set(node.id, transport);
+        return transport;
+      },
+      lifecycle,
+    );
     const cp = hostsWithRole(topology.hosts, "control-plane")[0];
     const ca = cp ? await cp.transport.exec(["cat", "/etc/vipdrill/apiserver/ca.crt"]) : undefined;
     const withCa = ca?.exitCode === 0 ? { ...topology, endpoint: { ...topology.endpoint, caPem: ca.stdout } } : topology;
