@@ -184,15 +184,31 @@ describe.sequential("docker lab (real engine)", () => {
     await eventually(async () => ((await statusOf()) === "UP" ? true : undefined), 10_000, "cp-3 UP");
   });
 
-  it("node-pause freezes the container and node-kill kills it; both restore to running", async () => {
+  it("node-pause freezes the container and node-kill kills it; both restore to running; a command for a frozen or dead node fails at once", async () => {
+    const cp2 = host(t(), "cp-2");
+    const lb2 = host(t(), "lb-2");
+    // Both have command shells open before the faults.
+    await Promise.all([cp2.transport.exec(["true"]), lb2.transport.exec(["true"])]);
+    const failsAtOnce = async (node: Host, engineSays: RegExp) => {
+      const started = performance.now();
+      const outcome = await node.transport.exec(["true"], { timeoutMs: 10_000 }).then(
+        (result) => `exit ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`,
+        (error: unknown) => String(error),
+      );
+      expect(outcome).toMatch(engineSays);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    };
     const pause = await fault({ type: "node-pause" }, ["cp-2"]);
     await pause.inject(45_000, 15_000);
     expect((await docker.getContainer(`vipdrill-${LAB}-cp-2`).inspect()).State.Paused).toBe(true);
+    await failsAtOnce(cp2, /paused/i);
     await pause.restore();
     expect((await docker.getContainer(`vipdrill-${LAB}-cp-2`).inspect()).State.Paused).toBe(false);
+    expect((await cp2.transport.exec(["echo", "thawed"])).stdout).toBe("thawed\n");
     const kill = await fault({ type: "node-kill" }, ["lb-2"]);
     await kill.inject(45_000, 15_000);
     expect((await docker.getContainer(`vipdrill-${LAB}-lb-2`).inspect()).State.Running).toBe(false);
+    await failsAtOnce(lb2, /not running/i);
     await kill.restore();
     expect((await docker.getContainer(`vipdrill-${LAB}-lb-2`).inspect()).State.Running).toBe(true);
     await healthy();
