@@ -106,14 +106,14 @@ export class ProbeRunner {
       worker.once("error", reject);
     });
     const done = new Promise<void>((resolve, reject) => {
-        worker.on("message", (message: ToParent) => {
-          if (message.type === "events") for (const event of message.events) this.timeline.append(event);
-          else if (message.type === "ready") loaded();
-          else resolve();
-        });
-        worker.on("error", reject);
-        worker.on("exit", () => resolve());
+      worker.on("message", (message: ToParent) => {
+        if (message.type === "events") for (const event of message.events) this.timeline.append(event);
+        else if (message.type === "ready") loaded();
+        else resolve();
       });
+      worker.on("error", reject);
+      worker.on("exit", () => resolve());
+    });
     // A worker that fails before the schedule began is reported through its ready promise; stop() does not wait on it then.
     done.catch(() => undefined);
     this.#done.push(done);

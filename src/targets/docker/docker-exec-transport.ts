@@ -12,7 +12,7 @@ const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 
 /**
  * Runs argv in a lab container through the engine's exec API (no docker CLI): through one of the
- * container's command shells (command-shell.ts: ~10 ms a command where an exec costs ~110 ms of the
+ * container's command shells (command-shell.ts: 16–21 ms a command where an exec costs ~110 ms of the
  * engine's CPU), else, and for a command that takes stdin, as an exec of its own.
  */
 export class DockerExecTransport implements ExecTransport {
