@@ -82,7 +82,9 @@ describe.sequential("vipdrill run --inventory: drills over SSH", () => {
     expect(result.stdout).toMatch(/lb-1 \S+ \(load-balancer\): ssh root@/);
   });
 
-  it("link pull on the VIP owner over the link SSH itself uses: the host heals by its timer, and the figures match docker exec's", async () => {
+  // One retry: on a shared 2-core host a stall of a few seconds (seen in CI: baseline latency p50 543 ms,
+  // both balancers' health checks failing, no VIP left to fault) breaks the lab's physics, not vipdrill's figures.
+  it("link pull on the VIP owner over the link SSH itself uses: the host heals by its timer, and the figures match docker exec's", { retry: 1, timeout: 300_000 }, async () => {
     const sshReports = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));
     const ssh = await runCli(["run", "--inventory", inventoryFile, "--yes", "--reports", sshReports, "scenarios/link-pull-vip-owner.yaml"]);
     expect(ssh.code, `${ssh.stdout}\n${ssh.stderr}`).toBe(0);
@@ -117,7 +119,7 @@ describe.sequential("vipdrill run --inventory: drills over SSH", () => {
     expect(lb1Fault?.atMs).toBeGreaterThan(injectedAtMs - 200);
     expect(lb1Fault?.atMs).toBeLessThan(injectedAtMs + 1_000);
     expect(await linkUp("lb-1")).toBe(true);
-  }, 300_000);
+  });
 
   it("drain over SSH: no probe fails and the VIP stays, as through docker exec", async () => {
     const reports = await mkdtemp(join(tmpdir(), "vipdrill-reports-"));

@@ -41,7 +41,9 @@ describe.sequential("vipdrill watch: a link pulled by hand during a watch", () =
     await provider.down(LAB);
   });
 
-  it("reports the outage the pull caused with its ±, the VIP's move and the mark", async () => {
+  // One retry: on a shared 2-core host a stall of a few seconds (seen in CI: baseline latency p50 543 ms,
+  // both balancers' health checks failing) breaks the lab's physics, not vipdrill's figures.
+  it("reports the outage the pull caused with its ±, the VIP's move and the mark", { retry: 1, timeout: 120_000 }, async () => {
     const reports = join(dir, "reports");
     const env = { ...process.env, NO_COLOR: "1", VIPDRILL_WATCH_SOCKET: join(dir, "watch.sock") };
     const watch = spawn(process.execPath, [CLI, "watch", "--inventory", join(dir, "inventory.yaml"), "--duration", "20s", "--interval", "5ms", "--reports", reports, "--no-progress"], { cwd: ROOT, env });
@@ -69,7 +71,11 @@ describe.sequential("vipdrill watch: a link pulled by hand during a watch", () =
     expect(mark.text).toBe("pulling lb-1's link");
     expect(report!.periods.map((p) => p.label)).toEqual(["start", "pulling lb-1's link"]);
     // The pull just after the mark: 3 missed adverts + skew from the last advert lb-2 heard, 2.6–3.7 s.
-    const outage = report!.analysis.outages.find((o) => o.startMs > mark.atMs);
+    // The longest outage after the mark is the pull's: a lone probe lost on a loaded host is an outage
+    // of its own (one was seen in CI between the mark and the pull), not this one.
+    const afterMark = report!.analysis.outages.filter((o) => o.startMs > mark.atMs);
+    console.log(`outages after the mark: ${JSON.stringify(afterMark)}`);
+    const outage = afterMark.reduce<(typeof afterMark)[number] | undefined>((a, o) => (a && (a.durationMs ?? Infinity) >= (o.durationMs ?? Infinity) ? a : o), undefined);
     expect(outage, JSON.stringify(report!.analysis.outages)).toBeDefined();
     expect(outage!.durationMs).toBeGreaterThan(2_400);
     expect(outage!.durationMs).toBeLessThan(4_500);
@@ -80,5 +86,5 @@ describe.sequential("vipdrill watch: a link pulled by hand during a watch", () =
     expect(outage!.precisionMs).toBeLessThanOrEqual(10 + 5 * skipped + 2 * schedulerLagMs.max + 0.2);
     const lb2Took = report!.timeline.find((e) => e.type === "vip-added" && e.host === "lb-2");
     expect(lb2Took?.atMs).toBeGreaterThan(mark.atMs);
-  }, 120_000);
+  });
 });
