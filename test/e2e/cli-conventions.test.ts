@@ -208,7 +208,7 @@ describe("./vipdrill: Node's version first; only commands that need the engine p
     expect(await readFile(log, "utf8")).not.toBe("");
   });
 
-  it("says in one line what to install when Node.js is too old (Debian 12's 18) or missing; exit 3", async () => {
+  it("says in one line what to install when Node.js is too old (Debian 12's 18) or missing, and why when it will not start; exit 3", async () => {
     const dir = await tempDir();
     const bin = join(dir, "bin");
     await mkdir(bin);
@@ -223,5 +223,10 @@ describe("./vipdrill: Node's version first; only commands that need the engine p
     expect(old.code).toBe(3);
     expect(lines(old.stderr)).toEqual([expect.stringMatching(/^vipdrill: Node\.js v18\.19\.0 is too old, vipdrill needs 20\.12 or newer: install Node\.js 20\.12 or newer \(Debian 12's nodejs is 18/) as string]);
     expect(old.stdout).toBe("");
+    // A node that is there but will not start says so in its own words, not "no Node.js found".
+    await writeFile(join(bin, "node"), '#!/bin/sh\necho "node: --trace-gc is not allowed in NODE_OPTIONS" >&2\nexit 9\n');
+    const broken = await runWrapper(["--version"], { PATH: bin });
+    expect(broken.code).toBe(3);
+    expect(lines(broken.stderr)).toEqual(["vipdrill: node --version failed: node: --trace-gc is not allowed in NODE_OPTIONS"]);
   });
 });
