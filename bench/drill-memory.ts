@@ -35,11 +35,20 @@ let output = "";
 let probingFromS: number | undefined;
 let beforeProbingMiB = Number.NaN;
 const seconds = (): number => (performance.now() - started) / 1000;
-/** VmRSS in MiB; undefined once the process has exited. */
-async function rssMiB(): Promise<number | undefined> {
+interface Rss {
+  mib: number;
+  /** Heaps and malloc arenas. */
+  anonMiB: number;
+  /** Mapped files: node's own code and the shared libraries. */
+  fileMiB: number;
+}
+/** VmRSS and its parts in MiB; undefined once the process has exited. */
+async function rss(): Promise<Rss | undefined> {
   const status = await readFile(`/proc/${child.pid}/status`, "utf8").catch(() => undefined);
-  const kb = status === undefined ? undefined : /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-  return kb === undefined ? undefined : Number(kb) / 1024;
+  if (status === undefined) return undefined;
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) / 1024;
+  const mib = field("VmRSS");
+  return Number.isNaN(mib) ? undefined : { mib, anonMiB: field("RssAnon"), fileMiB: field("RssFile") };
 }
 const onOutput = (chunk: Buffer): void => {
   output += chunk.toString();
@@ -49,16 +58,16 @@ const onOutput = (chunk: Buffer): void => {
 child.stdout.on("data", onOutput);
 child.stderr.on("data", onOutput);
 const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-let peak = { mib: 0, atS: 0 };
+let peak = { mib: 0, anonMiB: 0, fileMiB: 0, atS: 0 };
 let last = Number.NaN;
 let done = false;
 void exited.then(() => (done = true));
 while (!done) {
-  const mib = await rssMiB();
-  if (mib !== undefined) {
-    last = mib;
-    if (probingFromS === undefined) beforeProbingMiB = mib;
-    if (mib > peak.mib) peak = { mib, atS: seconds() };
+  const sample = await rss();
+  if (sample !== undefined) {
+    last = sample.mib;
+    if (probingFromS === undefined) beforeProbingMiB = sample.mib;
+    if (sample.mib > peak.mib) peak = { ...sample, atS: seconds() };
   }
   await new Promise((r) => setTimeout(r, 250));
 }
@@ -68,4 +77,5 @@ const probes = /probes\s+(\d+) fresh TLS/.exec(output)?.[1] ?? "?";
 line(`drill at 200/s, hold ${holdS} s, lab up and down included`, `${seconds().toFixed(0)} s wall, exit ${code}, ${probes} fresh probes`);
 line("  RSS when the drill starts (lab up, nothing probing)", `${beforeProbingMiB.toFixed(1)} MiB`);
 line("  peak RSS (goal ≤ 150 MiB)", `${peak.mib.toFixed(1)} MiB, ${probingFromS === undefined ? "?" : (peak.atS - probingFromS).toFixed(0)} s into the drill`);
+line("    of which anonymous (heaps, malloc) / mapped files", `${peak.anonMiB.toFixed(1)} / ${peak.fileMiB.toFixed(1)} MiB`);
 line("  RSS at the last sample (the report written)", `${last.toFixed(1)} MiB`);

@@ -20,7 +20,25 @@ const SECOND_WORKER_ABOVE_PER_S = 100;
  * a worker) only let RSS swing by 60 MiB between scavenges. At 8 MiB a watch at 200/s holds ~180 MiB
  * with the same scheduler lag (bench/watch.ts).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+const WORKER_YOUNG_GENERATION_MB = 8;
+
+/**
+ * A worker's old generation holds ~5.5 MiB live at 100 probes/s, but with no limit V8 lets it grow to
+ * ~21 MiB of dead probes before its first full collection: two workers, +30 MiB at a drill's peak
+ * (bench/drill-memory.ts: 149 → 131 MiB). The limit is that live heap with room to spare, plus what
+ * the most probes the worker may have in flight can hold: measured 5–8 KiB each (a TLS client waiting
+ * on its server), counted at 16.
+ */
+const WORKER_OLD_GENERATION_BASE_MB = 24;
+const IN_FLIGHT_PROBE_KIB = 16;
+
+/** V8 limits for a worker that may have up to maxInFlight probes outstanding. */
+export function workerResourceLimits(maxInFlight: number): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb: number } {
+  return {
+    maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+    maxOldGenerationSizeMb: WORKER_OLD_GENERATION_BASE_MB + Math.ceil((maxInFlight * IN_FLIGHT_PROBE_KIB) / 1024),
+  };
+}
 
 /**
  * Runs probe streams in worker threads and appends their events to the timeline.
@@ -91,19 +109,25 @@ export class ProbeRunner {
 
   /** Returns when the worker is loaded and waiting for "start". */
   #spawn(config: WorkerConfig): Promise<void> {
+    // Keep-alive streams' connections each hold up to 4 requests (runner.ts): within their maxInFlight.
+    const resourceLimits = workerResourceLimits(config.streams.reduce((sum, s) => sum + s.maxInFlight, 0));
     // Under vitest/tsx the sources are .ts; compiled, they are .js beside this file.
     const isTs = import.meta.url.endsWith(".ts");
     const worker = isTs
       ? new Worker(new URL("./ts-worker.mjs", import.meta.url), {
-          resourceLimits: WORKER_LIMITS,
+          resourceLimits,
           workerData: { ...config, __entry: new URL("./probe-worker.ts", import.meta.url).href },
         })
-      : new Worker(new URL("./probe-worker.js", import.meta.url), { resourceLimits: WORKER_LIMITS, workerData: config });
+      : new Worker(new URL("./probe-worker.js", import.meta.url), { resourceLimits, workerData: config });
     this.#workers.push(worker);
+    const failed = (error: Error & { code?: string }): Error =>
+      error.code === "ERR_WORKER_OUT_OF_MEMORY"
+        ? new Error(`a probe worker ran out of memory (its heap limit ${resourceLimits.maxOldGenerationSizeMb} MiB, for ${config.streams.map((s) => `${s.maxInFlight} probes in flight on ${s.name}`).join(", ")})`, { cause: error })
+        : error;
     let loaded: () => void = () => undefined;
     const ready = new Promise<void>((resolve, reject) => {
       loaded = resolve;
-      worker.once("error", reject);
+      worker.once("error", (error) => reject(failed(error)));
     });
     const done = new Promise<void>((resolve, reject) => {
       worker.on("message", (message: ToParent) => {
@@ -111,7 +135,7 @@ export class ProbeRunner {
         else if (message.type === "ready") loaded();
         else resolve();
       });
-      worker.on("error", reject);
+      worker.on("error", (error) => reject(failed(error)));
       worker.on("exit", () => resolve());
     });
     // A worker that fails before the schedule began is reported through its ready promise; stop() does not wait on it then.

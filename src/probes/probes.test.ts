@@ -9,7 +9,7 @@ import { MonotonicClock, sleep } from "../common/clock.js";
 import { Timeline } from "../model/timeline.js";
 import { checkBody, probeOnce, type ProbeTarget } from "./https-probe.js";
 import { parseResponse } from "./fresh-probe.js";
-import { ProbeRunner } from "./probe-runner.js";
+import { ProbeRunner, workerResourceLimits } from "./probe-runner.js";
 
 /** A real TLS server on loopback, answering like the apiserver; its behaviour is switched per test. */
 let server: Server;
@@ -147,6 +147,23 @@ describe("open-loop schedule in worker threads", () => {
     expect(probes).toHaveLength(3);
     expect(skipped).toHaveLength(7);
     expect(probes.every((p) => p.type === "probe" && p.outcome === "timeout")).toBe(true);
+  });
+
+  it("a worker's heap limit grows with the probes it may hold in flight, 16 KiB each above 24 MiB", () => {
+    expect(workerResourceLimits(0)).toEqual({ maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 });
+    // The default drill: interval 5 ms, timeout 1 s → maxInFlight 416, 208 a worker.
+    expect(workerResourceLimits(208).maxOldGenerationSizeMb).toBe(28);
+    expect(workerResourceLimits(100_000).maxOldGenerationSizeMb).toBe(24 + 1563);
+  });
+
+  it("a worker holding every probe it may have in flight (unanswered handshakes) stays within its heap limit", async () => {
+    const timeline = new Timeline();
+    const runner = new ProbeRunner(timeline, new MonotonicClock());
+    const t0 = await runner.start([{ name: "fresh", target: target({ port: silentPort, timeoutMs: 1_500 }), intervalMs: 2, maxInFlight: 400, keepAliveConnections: 0 }], { workers: 1 });
+    await runner.stop(t0 + 799);
+    const probes = timeline.probeColumns("fresh")!.probeEvents();
+    expect(probes).toHaveLength(400);
+    expect(probes.every((p) => p.outcome === "timeout")).toBe(true);
   });
 
   it("a keep-alive stream reuses its connections", async () => {
