@@ -173,6 +173,16 @@ describe("failover around the inject", () => {
     expect(a.notes).toContain("after the inject: no probe succeeded before the outage; it starts at the first probe (its length is a lower bound)");
   });
 
+  it("probes sent just before S_f that the fault cut while in flight are named as such, not as an endpoint already failing", () => {
+    // Fails 4930..8390 with a 150 ms round trip: the seven due 4930..4990 were answered after S_f (5000).
+    const cut = drill({ fail: [[4930, 8400, "timeout"]], latencyMs: (due) => (due >= 4930 && due < 5000 ? 150 : 2) });
+    expect(cut.notes).toContain("7 probes sent up to 70 ms before the inject command started were still in flight when the fault struck, and failed: the outage starts at the first of them");
+    expect(cut.notes.join("\n")).not.toMatch(/already failing/);
+    // The same failures answered before S_f (2 ms round trip): the endpoint was failing already.
+    const failing = drill({ fail: [[4930, 8400, "timeout"]] });
+    expect(failing.notes).toContain("the endpoint was already failing when the inject command started: the first outage began in the baseline");
+  });
+
   it("row 5 — one success, 59 unsent probes, 24 successes are no stable recovery", () => {
     // Fails 5030..5990, ok at 6000, 6010..6590 never sent, ok from 6600. The run of 25 sent
     // successes starts at 6600 (the one at 6000 is cut off by the gap). Recovery bracket: the last

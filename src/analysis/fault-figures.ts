@@ -29,6 +29,23 @@ export interface FaultContext {
 const at = (ms: number): string => `T+${formatDurationMs(ms)}`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/**
+ * An outage counted with the fault whose first failure was due before S_f: either the endpoint was
+ * already failing (a failure answered before S_f), or probes sent just before it were still in flight
+ * when the fault struck (a fresh TLS exchange takes several round trips), and failed by it.
+ */
+function openedBeforeInjectNote(probes: ProbeTable, span: OutageSpan, injectStartMs: number): string {
+  let inFlight = 0;
+  for (let i = span.firstFail; i <= span.lastFail && probes.dueMs[i]! < injectStartMs; i++) {
+    if (!probes.failed(i)) continue;
+    if (probes.dueMs[i]! + probes.latencyMs[i]! < injectStartMs) {
+      return "the endpoint was already failing when the inject command started: the first outage began in the baseline";
+    }
+    inFlight++;
+  }
+  return `${plural(inFlight, "probe")} sent up to ${formatDurationMs(injectStartMs - probes.dueMs[span.firstFail]!)} before the inject command started ${inFlight === 1 ? "was" : "were"} still in flight when the fault struck, and failed: the outage starts at the first of them`;
+}
+
 export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: FaultEvent | undefined): FaultAnalysis {
   const { probes, vipEvents, intervalMs, notes } = ctx;
   const injectStartMs = inject.startMs;
@@ -41,9 +58,8 @@ export function analyzeFault(ctx: FaultContext, inject: FaultEvent, restore: Fau
 
   const faultSpans = ctx.spans.filter((_, i) => ctx.outages[i]!.phase === "fault");
   const outages = ctx.outages.filter((o) => o.phase === "fault");
-  if (outages.some((o) => o.firstFailureDueMs < injectStartMs)) {
-    notes.push("the endpoint was already failing when the inject command started: the first outage began in the baseline");
-  }
+  const openedBefore = faultSpans.find((span) => dueOf(span.firstFail) < injectStartMs);
+  if (openedBefore !== undefined) notes.push(openedBeforeInjectNote(probes, openedBefore, injectStartMs));
 
   const last = faultSpans.at(-1);
   const lastEnd = last === undefined ? null : endOf(last);
