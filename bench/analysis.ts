@@ -11,11 +11,12 @@ import type { Topology } from "../src/model/host.js";
 import { buildReport } from "../src/report/report.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { DEFAULT_BUDGETS, injected, probes, restored, vipAdded, vipRemoved } from "../test/helpers/synthetic-timeline.js";
+import { lineWriter } from "./line-writer.js";
 
 const HOUR_MS = 3_600_000;
 const INTERVAL_MS = 5; // 200 probes/s
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-const line = (name: string, value: string): void => void process.stdout.write(`${name.padEnd(48)} ${value}\n`);
+const line = lineWriter(48);
 
 function timeline(): Timeline {
   // A fault held for most of the hour: three outage windows in it, one after the restore, and a

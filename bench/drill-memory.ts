@@ -10,11 +10,14 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { sleep } from "../src/common/clock.js";
 import { packageRoot } from "../src/common/package-root.js";
 import { defaultScenarioFile } from "../src/scenario/load.js";
+import { lineWriter } from "./line-writer.js";
+import { processMemory } from "./process-memory.js";
 
 const minutes = Number(process.env.BENCH_DRILL_MINUTES ?? 10);
-const line = (name: string, value: string): void => void process.stdout.write(`${name.padEnd(56)} ${value}\n`);
+const line = lineWriter(56);
 const dir = await mkdtemp(join(tmpdir(), "vipdrill-bench-drill-memory-"));
 const scenarioFile = join(dir, "long-drill.yaml");
 // The default drill on a subnet of its own, its hold stretched so that the whole drill lasts `minutes`.
@@ -35,21 +38,7 @@ let output = "";
 let probingFromS: number | undefined;
 let beforeProbingMiB = Number.NaN;
 const seconds = (): number => (performance.now() - started) / 1000;
-interface Rss {
-  mib: number;
-  /** Heaps and malloc arenas. */
-  anonMiB: number;
-  /** Mapped files: node's own code and the shared libraries. */
-  fileMiB: number;
-}
-/** VmRSS and its parts in MiB; undefined once the process has exited. */
-async function rss(): Promise<Rss | undefined> {
-  const status = await readFile(`/proc/${child.pid}/status`, "utf8").catch(() => undefined);
-  if (status === undefined) return undefined;
-  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) / 1024;
-  const mib = field("VmRSS");
-  return Number.isNaN(mib) ? undefined : { mib, anonMiB: field("RssAnon"), fileMiB: field("RssFile") };
-}
+const mib = (bytes: number): number => bytes / 2 ** 20;
 const onOutput = (chunk: Buffer): void => {
   output += chunk.toString();
   // The drill's header line: the lab is healthy, observers and probes start now.
@@ -63,13 +52,13 @@ let last = Number.NaN;
 let done = false;
 void exited.then(() => (done = true));
 while (!done) {
-  const sample = await rss();
+  const sample = await processMemory(child.pid!);
   if (sample !== undefined) {
-    last = sample.mib;
-    if (probingFromS === undefined) beforeProbingMiB = sample.mib;
-    if (sample.mib > peak.mib) peak = { ...sample, atS: seconds() };
+    last = mib(sample.rssBytes);
+    if (probingFromS === undefined) beforeProbingMiB = last;
+    if (last > peak.mib) peak = { mib: last, anonMiB: mib(sample.anonBytes), fileMiB: mib(sample.fileBytes), atS: seconds() };
   }
-  await new Promise((r) => setTimeout(r, 250));
+  await sleep(250);
 }
 const code = await exited;
 if (code !== 0 && code !== 1) process.stderr.write(output);

@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { RUN_FIGURE_KEYS } from "../src/analysis/run-figures.js";
 import { packageRoot } from "../src/common/package-root.js";
 import { HISTORY_FORMAT, type HistoryRecord } from "../src/report/history/history-record.js";
+import { lineWriter } from "./line-writer.js";
 
 const NIGHTS = 365;
-const line = (name: string, value: string): void => void process.stdout.write(`${name.padEnd(56)} ${value}\n`);
+const line = lineWriter(56);
 const dir = await mkdtemp(join(tmpdir(), "vipdrill-bench-history-"));
 
 /** A year of nights of the default drill: failover uniform over the advert cycle (2.6–3.7 s), a repeated run every 7th night. */

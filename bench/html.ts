@@ -11,12 +11,13 @@ import { pathToFileURL } from "node:url";
 import { renderHtml } from "../src/report/html/html-report.js";
 import { launchChromium } from "../test/helpers/chromium.js";
 import { syntheticDrillReport } from "../test/helpers/synthetic-report.js";
+import { lineWriter } from "./line-writer.js";
 
 // The page's globals this bench reads (no DOM library in tsconfig).
 declare const window: { vipdrillReadyMs?: number; vipdrillPlotted: { bucketMs: number } };
 
 const RUNS = 3;
-const line = (name: string, value: string): void => void process.stdout.write(`${name.padEnd(48)} ${value}\n`);
+const line = lineWriter(48);
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
 
 async function main(): Promise<void> {

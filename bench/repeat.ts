@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { packageRoot } from "../src/common/package-root.js";
 import { defaultScenarioFile, loadScenario } from "../src/scenario/load.js";
 import type { Report } from "../src/report/report-types.js";
+import { lineWriter } from "./line-writer.js";
 
 const LAB = "repeat-bench";
-const line = (name: string, value: string): void => void process.stdout.write(`${name.padEnd(56)} ${value}\n`);
+const line = lineWriter(56);
 const times = Number(process.env.BENCH_REPEAT ?? 20);
 
 const dir = await mkdtemp(join(tmpdir(), "vipdrill-bench-repeat-"));

@@ -23,10 +23,11 @@ import { enableLabSsh } from "../src/targets/docker/lab-ssh-access.js";
 import { SshPool } from "../src/targets/ssh/ssh-pool.js";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { lineWriter } from "./line-writer.js";
 
 const LAB = "vipdrill-bench";
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const line = (name: string, value: string): void => void process.stdout.write(`${name.padEnd(48)} ${value}\n`);
+const line = lineWriter(48);
 
 async function probeRate(topology: Topology, perSecond: number, seconds: number): Promise<{ lagP50: number; lagP99: number; ok: number; sent: number; skipped: number; latP99: number }> {
   const clock = new MonotonicClock();

@@ -6,17 +6,19 @@
  * the report took at the end. Figures printed, not asserted. BENCH_WATCH_MINUTES (default 10).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { linearRegression } from "simple-statistics";
 import { sleep } from "../src/common/clock.js";
 import { packageRoot } from "../src/common/package-root.js";
+import { lineWriter } from "./line-writer.js";
+import { processMemory } from "./process-memory.js";
 
 const minutes = Number(process.env.BENCH_WATCH_MINUTES ?? 10);
 const SAMPLE_MS = 10_000;
 const WARM_UP_MS = 60_000;
-const line = (name: string, value: string): void => void process.stdout.write(`${name.padEnd(48)} ${value}\n`);
+const line = lineWriter(48);
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 const dir = await mkdtemp(join(tmpdir(), "vipdrill-bench-watch-"));
@@ -51,20 +53,13 @@ watch.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
 watch.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
 const exited = new Promise<number | null>((resolve) => watch.once("exit", (code) => resolve(code)));
 
-/** VmRSS of the watch, in bytes; undefined once it has exited. */
-async function rssOf(pid: number): Promise<number | undefined> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => undefined);
-  const kb = status === undefined ? undefined : /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-  return kb === undefined ? undefined : Number(kb) * 1024;
-}
-
 process.stdout.write(`memory of a ${minutes}-minute watch at 200 fresh probes/s + 2 keep-alive connections (the built CLI, /proc/PID/status)\n`);
 const started = performance.now();
 const samples: Array<[number, number]> = [];
 let ended = false;
 void exited.then(() => (ended = true));
 while (!ended) {
-  const rss = await rssOf(watch.pid!);
+  const rss = (await processMemory(watch.pid!))?.rssBytes;
   if (rss !== undefined) samples.push([performance.now() - started, rss]);
   await Promise.race([sleep(SAMPLE_MS), exited]);
 }
