@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { COMMAND_SHELL_SCRIPT, CommandShell } from "./command-shell.js";
 import { CommandShells } from "./command-shells.js";
@@ -68,6 +71,17 @@ describe("CommandShell", () => {
       expect(result.exitCode).toBe(0);
       expect((await run(shell, ["echo", "after"])).stdout).toBe("after\n");
     }
+  });
+
+  it("keeps working when its directory is emptied away under it (systemd-tmpfiles cleans /tmp as a container boots)", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "vipdrill-shell-test-"));
+    const child = spawn("sh", ["-c", COMMAND_SHELL_SCRIPT, "vipdrill-shell"], { env: { ...process.env, TMPDIR: tmp } });
+    children.push(child);
+    const shell = new CommandShell(child.stdin, child.stdout, undefined, "the test's shell");
+    expect((await run(shell, ["echo", "before"])).stdout).toBe("before\n");
+    for (const entry of readdirSync(tmp)) rmSync(join(tmp, entry), { recursive: true });
+    expect(await run(shell, ["sh", "-c", "echo after; echo err >&2"])).toEqual({ exitCode: 0, stdout: "after\n", stderr: "err\n", timedOut: false });
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   it("frames output of any size, binary bytes included", async () => {

@@ -24,6 +24,8 @@ export const COMMAND_SHELL_SCRIPT = [
   `while IFS= read -r line; do`,
   `  id=\${line%% *}`,
   `  eval "set -- \${line#* }"`,
+  // Its directory made again if it went: systemd-tmpfiles empties /tmp as a container boots, maybe after this shell began.
+  `  [ -d "$d" ] || mkdir -m 700 "$d" || exit 1`,
   // New files each time: whatever a command left running with its output open writes into its own, unlinked.
   `  rm -f "$d/o" "$d/e"`,
   `  (exec "$@") </dev/null >"$d/o" 2>"$d/e"`,
